@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.PackageManagement;
+
+namespace ResNetNotebooks.Runner;
+
+/// <summary>
+/// Executes one notebook in this process, in a fresh C# kernel built from the same .NET Interactive packages
+/// (1.0.0-beta.26120.1) as the kernel VS Code runs: code cells in order, with the notebook's folder as the current
+/// directory (as VS Code does), stopping at the first failing cell and writing the executed copy with its outputs.
+/// A cell that outlives the timeout cannot be cancelled in-process, so the caller runs this in a child process
+/// (<see cref="ChildProcessRunner"/>) and the process exits after reporting it.
+/// </summary>
+public static class NotebookExecutor
+{
+    /// <summary>Runs the notebook and writes its executed copy to <paramref name="outputPath"/>.</summary>
+    /// <returns>The result; <see cref="NotebookStatus.TimedOut"/> leaves the hung cell running (end the process).</returns>
+    public static async Task<NotebookResult> ExecuteAsync(string notebookPath, RunOptions options, string outputPath)
+    {
+        var clock = Stopwatch.StartNew();
+        var notebook = NotebookDocument.Load(notebookPath);
+        var name = notebook.Name;
+        IReadOnlyList<(string Name, string Literal)> overrides;
+        try
+        {
+            overrides = NotebookParameters.Resolve(notebook, options.Profile, options.Parameters);
+        }
+        catch (ArgumentException e)
+        {
+            return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
+        }
+        notebook.ClearOutputs();
+        InjectParameters(notebook, options.Profile, overrides);
+
+        Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
+        using var kernel = CreateKernel();
+        var timings = new List<CellTiming>();
+        var executionCount = 0;
+        var cells = notebook.Cells.OfType<JsonObject>().ToList();
+        for (var index = 0; index < cells.Count; index++)
+        {
+            var cell = cells[index];
+            if (NotebookDocument.CellType(cell) != "code")
+            {
+                continue;
+            }
+            var number = index + 1;
+            var source = NotebookDocument.Source(cell);
+            var firstLine = source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+            NotebookResult Stop(NotebookStatus status, string error) => new()
+            {
+                Notebook = name, Status = status, Cell = number, CellFirstLine = firstLine, Error = error,
+                OutputPath = Save(notebook, outputPath), Seconds = clock.Elapsed.TotalSeconds, CellTimings = timings,
+            };
+
+            var kernelName = NotebookDocument.KernelName(cell);
+            if (kernelName is not ("csharp" or "C#" or "c#"))
+            {
+                return Stop(NotebookStatus.Failed, $"the cell is in {kernelName}; this runner executes C# cells only.");
+            }
+            cell["execution_count"] = ++executionCount;
+            var outputs = (JsonArray)cell["outputs"]!;
+            var cellClock = Stopwatch.StartNew();
+            using var capture = new OutputCapture(kernel, outputs, executionCount);
+            var run = kernel.SendAsync(new SubmitCode(source, "csharp"));
+            if (await Task.WhenAny(run, Task.Delay(options.CellTimeout)) != run)
+            {
+                timings.Add(new CellTiming(number, cellClock.Elapsed.TotalSeconds));
+                capture.AddError("Timeout", $"The cell was stopped after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout).");
+                return Stop(NotebookStatus.TimedOut, $"still running after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout; raise it with --cell-timeout)");
+            }
+            var result = await run;
+            timings.Add(new CellTiming(number, cellClock.Elapsed.TotalSeconds));
+            if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+            {
+                capture.AddError(failed.Exception?.GetType().Name ?? "Error", failed.Message);
+                return Stop(NotebookStatus.Failed, OneLine(failed.Message));
+            }
+        }
+        return new NotebookResult
+        {
+            Notebook = name, Status = NotebookStatus.Passed, OutputPath = Save(notebook, outputPath),
+            Seconds = clock.Elapsed.TotalSeconds, CellTimings = timings,
+        };
+    }
+
+    /// <summary>The kernel: C# with #r "nuget:", the kernel helpers (display, HTML) and value sharing, as in VS Code.</summary>
+    internal static CompositeKernel CreateKernel()
+    {
+        // VS Code's kernel loads FSharp.Core 10.0.0.0 at start (it hosts an F# kernel too). Load it here as well,
+        // so that notebooks meet the same FSharp.Core conflict in this runner as in VS Code (see FSharpCoreRedirect).
+        Assembly.Load("FSharp.Core");
+        var csharp = new CSharpKernel()
+            .UseNugetDirective(
+                // As VS Code's kernel does: reference the restored packages' assemblies. (It also loads packages'
+                // interactive-extensions; no package these notebooks use has one, and the library registers its
+                // own formatters instead.)
+                (kernel, packages) =>
+                {
+                    kernel.AddAssemblyReferences(packages.SelectMany(p => p.AssemblyPaths));
+                    return Task.CompletedTask;
+                },
+                forceRestore: false)
+            .UseKernelHelpers()
+            .UseValueSharing()
+            .UseWho();
+        var kernel = new CompositeKernel { csharp };
+        kernel.DefaultKernelName = csharp.Name;
+        return kernel;
+    }
+
+    private static void InjectParameters(NotebookDocument notebook, string profile, IReadOnlyList<(string Name, string Literal)> overrides)
+    {
+        if (overrides.Count == 0)
+        {
+            return;
+        }
+        var cells = notebook.Cells;
+        var at = cells.Select((c, i) => (c, i)).First(x => NotebookDocument.Tags((JsonObject)x.c!).Contains(NotebookParameters.Tag)).i;
+        cells.Insert(at + 1, new JsonObject
+        {
+            ["cell_type"] = "code",
+            ["execution_count"] = null,
+            ["metadata"] = new JsonObject
+            {
+                ["tags"] = new JsonArray(NotebookParameters.InjectedTag),
+                ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
+            },
+            ["outputs"] = new JsonArray(),
+            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(profile, overrides)),
+        });
+    }
+
+    private static string Save(NotebookDocument notebook, string outputPath)
+    {
+        notebook.Save(outputPath);
+        return Path.GetFullPath(outputPath);
+    }
+
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Join(" | ", lines.Take(6));
+    }
+
+    /// <summary>Turns the kernel's events during one cell into nbformat outputs, updating displayed values in place.</summary>
+    private sealed class OutputCapture : IDisposable
+    {
+        private readonly JsonArray _outputs;
+        private readonly int _executionCount;
+        private readonly IDisposable _subscription;
+        private readonly Dictionary<string, JsonObject> _displays = [];
+        private readonly Lock _gate = new();
+
+        public OutputCapture(Kernel kernel, JsonArray outputs, int executionCount)
+        {
+            _outputs = outputs;
+            _executionCount = executionCount;
+            _subscription = kernel.KernelEvents.Subscribe(new Observer(this));
+        }
+
+        public void AddError(string name, string message)
+        {
+            lock (_gate)
+            {
+                _outputs.Add(new JsonObject
+                {
+                    ["output_type"] = "error",
+                    ["ename"] = name,
+                    ["evalue"] = message,
+                    ["traceback"] = new JsonArray(message.Split('\n').Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
+                });
+            }
+        }
+
+        private void On(KernelEvent e)
+        {
+            lock (_gate)
+            {
+                switch (e)
+                {
+                    case DisplayedValueUpdated updated when updated.ValueId is { } id && _displays.TryGetValue(id, out var shown):
+                        shown["data"] = Data(updated.FormattedValues);
+                        break;
+                    case ReturnValueProduced value:
+                        _outputs.Add(new JsonObject
+                        {
+                            ["output_type"] = "execute_result",
+                            ["execution_count"] = _executionCount,
+                            ["data"] = Data(value.FormattedValues),
+                            ["metadata"] = new JsonObject(),
+                        });
+                        break;
+                    case StandardOutputValueProduced stdout:
+                        Stream("stdout", stdout.FormattedValues);
+                        break;
+                    case StandardErrorValueProduced stderr:
+                        Stream("stderr", stderr.FormattedValues);
+                        break;
+                    case DisplayEvent display when display is DisplayedValueProduced or DisplayedValueUpdated:
+                        var output = new JsonObject
+                        {
+                            ["output_type"] = "display_data",
+                            ["data"] = Data(display.FormattedValues),
+                            ["metadata"] = new JsonObject(),
+                        };
+                        _outputs.Add(output);
+                        if (display.ValueId is { } valueId)
+                        {
+                            _displays[valueId] = output;
+                        }
+                        break;
+                }
+            }
+        }
+
+        private void Stream(string name, IReadOnlyCollection<Microsoft.DotNet.Interactive.Formatting.FormattedValue> values)
+        {
+            var text = values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
+            // Consecutive writes to the same stream are merged, as Jupyter does.
+            if (_outputs.Count > 0 && _outputs[^1] is JsonObject last && last["output_type"]?.GetValue<string>() == "stream" &&
+                last["name"]?.GetValue<string>() == name)
+            {
+                last["text"] = last["text"]!.GetValue<string>() + text;
+                return;
+            }
+            _outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
+        }
+
+        private static JsonObject Data(IReadOnlyCollection<Microsoft.DotNet.Interactive.Formatting.FormattedValue> values)
+        {
+            var data = new JsonObject();
+            foreach (var value in values.Where(v => !v.SuppressDisplay))
+            {
+                data[value.MimeType] = value.Value;
+            }
+            return data;
+        }
+
+        public void Dispose() => _subscription.Dispose();
+
+        private sealed class Observer(OutputCapture owner) : IObserver<KernelEvent>
+        {
+            public void OnNext(KernelEvent value) => owner.On(value);
+            public void OnError(Exception error) { }
+            public void OnCompleted() { }
+        }
+    }
+}
