@@ -155,6 +155,7 @@ public static class NotebookExecutor
         private readonly int _executionCount;
         private readonly IDisposable _subscription;
         private readonly Dictionary<string, JsonObject> _displays = [];
+        private readonly List<JsonObject> _unbound = [];
         private readonly Lock _gate = new();
 
         public OutputCapture(Kernel kernel, JsonArray outputs, int executionCount)
@@ -184,7 +185,7 @@ public static class NotebookExecutor
             {
                 switch (e)
                 {
-                    case DisplayedValueUpdated updated when updated.ValueId is { } id && _displays.TryGetValue(id, out var shown):
+                    case DisplayedValueUpdated updated when updated.ValueId is { } id && Bind(id) is { } shown:
                         shown["data"] = Data(updated.FormattedValues);
                         break;
                     case ReturnValueProduced value:
@@ -210,6 +211,7 @@ public static class NotebookExecutor
                             ["metadata"] = new JsonObject(),
                         };
                         _outputs.Add(output);
+                        _unbound.Add(output);
                         if (display.ValueId is { } valueId)
                         {
                             _displays[valueId] = output;
@@ -217,6 +219,27 @@ public static class NotebookExecutor
                         break;
                 }
             }
+        }
+
+        /// <summary>
+        /// The output a <c>DisplayedValue.Update</c> belongs to. In Microsoft.DotNet.Interactive 1.0.0-beta.26120.1 the
+        /// updates of <c>display(x)</c> carry another value id than the display itself, so an unknown id is bound to
+        /// the earliest display of this cell that no update has claimed yet: <c>var d = display(x); d.Update(y);</c>
+        /// then updates in place, as it does in VS Code, instead of appending one output per update.
+        /// </summary>
+        private JsonObject? Bind(string valueId)
+        {
+            if (_displays.TryGetValue(valueId, out var known) && !_unbound.Contains(known))
+            {
+                return known;
+            }
+            var target = known ?? _unbound.FirstOrDefault();
+            if (target is not null)
+            {
+                _unbound.Remove(target);
+                _displays[valueId] = target;
+            }
+            return target;
         }
 
         private void Stream(string name, IReadOnlyCollection<Microsoft.DotNet.Interactive.Formatting.FormattedValue> values)

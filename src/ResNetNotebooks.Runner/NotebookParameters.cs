@@ -96,5 +96,6 @@ public static partial class NotebookParameters
             ? text
             : StringLiteral(text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1] : text);
 
-    private static string StringLiteral(string s) => JsonSerializer.Serialize(s);
+    private static string StringLiteral(string s) =>
+        Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(s, quote: true);
 }

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using ResNetNotebooks.Runner;
+
+namespace ResNetNotebooks.Notebooks.Tests;
+
+/// <summary>
+/// Executes every notebook in notebooks/ headlessly in the quick profile, one test case per notebook, and writes the
+/// executed copies to artifacts/notebooks/quick/. A failing cell fails the test with the notebook, the cell and the error.
+/// The per-cell timeout is NOTEBOOK_CELL_TIMEOUT seconds (default 300).
+/// </summary>
+public sealed class NotebookExecutionTests
+{
+    public static TheoryData<string> Notebooks => new(Repo.NotebookFiles.Select(Path.GetFileName)!);
+
+    private static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("NOTEBOOK_CELL_TIMEOUT"), out var s) ? s : 300);
+
+    internal static string OutputFolder => Path.Combine(Repo.Root, "artifacts", "notebooks", "quick");
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_headlessly_in_the_quick_profile(string name)
+    {
+        var options = new RunOptions { Profile = "quick", CellTimeout = CellTimeout };
+
+        var result = await ChildProcessRunner.RunAsync(Path.Combine(Repo.Notebooks, name), options, Path.Combine(OutputFolder, name));
+
+        Assert.True(result.Status == NotebookStatus.Passed, result.Describe());
+        Assert.True(File.Exists(result.OutputPath));
+    }
+}
