@@ -1,0 +1,76 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResNetNotebooks.Models;
+
+/// <summary>
+/// Builds the stages of a ResNet as d2l does: the stem <c>b1</c> and the residual stages <c>b2</c>, <c>b3</c>, …
+/// (d2l's <c>resnet_block</c>; torchvision's <c>_make_layer</c>).
+/// </summary>
+public static class ResNetStages
+{
+    /// <summary>
+    /// d2l's <c>b1</c>, the stem: a 7×7 convolution with stride 2 and padding 3, batch norm, ReLU, and a 3×3 max
+    /// pool with stride 2 and padding 1. It divides height and width by 4: (1, 1, 224, 224) → (1, 64, 56, 56).
+    /// </summary>
+    /// <param name="inputChannels">Channels of the images (1 for Fashion-MNIST, 3 for RGB).</param>
+    /// <param name="outChannels">Channels of the first stage (64 in ResNet-18 and -34).</param>
+    /// <param name="bias">Give the convolution a bias (d2l: yes; torchvision: no).</param>
+    /// <returns>A new <c>Sequential</c> whose children are named <c>0</c>..<c>3</c>, as in d2l.</returns>
+    /// <exception cref="ArgumentException">A channel count is not positive.</exception>
+    /// <example><code>var b1 = ResNetStages.Stem(inputChannels: 1); // (1, 1, 224, 224) → (1, 64, 56, 56)</code></example>
+    public static Sequential Stem(int inputChannels, int outChannels = 64, bool bias = true)
+    {
+        var owner = $"Stem({inputChannels} → {outChannels})";
+        Guard.Positive(inputChannels, owner, nameof(inputChannels), "pass the number of image channels (1 for grayscale, 3 for RGB)");
+        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels of the first stage (e.g. 64)");
+        return nn.Sequential(
+            nn.Conv2d(inputChannels, outChannels, kernel_size: 7, stride: 2, padding: 3, bias: bias),
+            nn.BatchNorm2d(outChannels),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1));
+    }
+
+    /// <summary>
+    /// d2l's <c>resnet_block</c>: <paramref name="numResiduals"/> residual blocks. Unless it is the first stage,
+    /// the first block doubles the channels (<paramref name="inChannels"/> → <paramref name="outChannels"/>) and
+    /// halves height and width (stride 2); every other block keeps the shape.
+    /// </summary>
+    /// <param name="inChannels">Channels of the stage's input.</param>
+    /// <param name="outChannels">Channels of every block's output.</param>
+    /// <param name="numResiduals">Number of residual blocks (2 per stage in ResNet-18).</param>
+    /// <param name="firstStage">
+    /// d2l's <c>first_block</c>: the stage right after the stem, which keeps stride 1 because the stem's max pool
+    /// has already halved height and width.
+    /// </param>
+    /// <param name="shortcut">Which shortcut each block gets (<see cref="Shortcuts.For"/> decides).</param>
+    /// <param name="projectionBatchNorm">Follow projections with batch norm (torchvision) instead of none (d2l).</param>
+    /// <param name="bias">Give the convolutions a bias (d2l: yes; torchvision: no).</param>
+    /// <returns>A new <c>Sequential</c> of <see cref="Residual"/> blocks named <c>0</c>, <c>1</c>, ….</returns>
+    /// <exception cref="ArgumentException">A size is not positive.</exception>
+    /// <example><code>var b3 = ResNetStages.Stage(64, 128, numResiduals: 2); // (1, 64, 56, 56) → (1, 128, 28, 28)</code></example>
+    public static Sequential Stage(
+        int inChannels,
+        int outChannels,
+        int numResiduals,
+        bool firstStage = false,
+        ShortcutOption shortcut = ShortcutOption.B,
+        bool projectionBatchNorm = false,
+        bool bias = true)
+    {
+        var owner = $"Stage({inChannels} → {outChannels}, {numResiduals} residual blocks)";
+        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the stage's input (e.g. 64)");
+        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels of the stage's output (e.g. 128)");
+        Guard.Positive(numResiduals, owner, nameof(numResiduals), "a stage needs at least one residual block (ResNet-18 has 2)");
+
+        var blocks = new List<nn.Module<Tensor, Tensor>>(numResiduals);
+        for (var i = 0; i < numResiduals; i++)
+        {
+            var (cin, stride) = i == 0 ? (inChannels, firstStage ? 1 : 2) : (outChannels, 1);
+            var downsample = Shortcuts.For(shortcut, cin, outChannels, stride, projectionBatchNorm, bias);
+            blocks.Add(new Residual(cin, outChannels, stride, downsample, bias));
+        }
+
+        return nn.Sequential(blocks);
+    }
+}
