@@ -23,7 +23,7 @@ namespace ResNetNotebooks.Models;
 /// Console.WriteLine(summary);     // b1 Sequential [1, 64, 56, 56] 3,328 … Total params: 11,178,378
 /// </code>
 /// </example>
-public sealed class ModelSummary
+public sealed class ModelSummary : ResNetNotebooks.Notebooks.IHtmlRenderable
 {
     private ModelSummary(
         string modelName, long[] inputShape, long[] outputShape, IReadOnlyList<SummaryRow> rows, long total, long trainable)
