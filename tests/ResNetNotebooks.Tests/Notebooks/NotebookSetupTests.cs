@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace ResNetNotebooks.Tests.Notebooks;
 
+[Collection(GlobalTorchState.Name)]
 public sealed class NotebookSetupTests
 {
     [Fact]
