@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+
+namespace ResNetNotebooks.Notebooks.Tests;
+
+/// <summary>The runner hosts the kernel version that VS Code's Polyglot Notebooks runs (the pinned dotnet-interactive tool).</summary>
+public sealed class KernelVersionTests
+{
+    private static string InformationalVersion(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+
+    [Fact]
+    public void The_runners_kernel_is_the_pinned_package_and_the_one_bundled_in_the_pinned_dotnet_interactive_tool()
+    {
+        var pinned = XDocument.Load(Path.Combine(Repo.Root, "Directory.Packages.props"))
+            .Descendants("PackageVersion").Single(e => (string)e.Attribute("Include")! == "Microsoft.DotNet.Interactive")
+            .Attribute("Version")!.Value;
+        var tool = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, ".config", "dotnet-tools.json")))!["tools"]!["microsoft.dotnet-interactive"]!["version"]!.GetValue<string>();
+        using (var restore = Process.Start(new ProcessStartInfo("dotnet", "tool restore") { WorkingDirectory = Repo.Root, RedirectStandardOutput = true })!)
+        {
+            restore.StandardOutput.ReadToEnd();
+            restore.WaitForExit();
+            Assert.Equal(0, restore.ExitCode);
+        }
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var toolKernel = Directory.GetFiles(Path.Combine(packages, "microsoft.dotnet-interactive", tool), "Microsoft.DotNet.Interactive.dll", SearchOption.AllDirectories).First();
+
+        var runnerKernel = InformationalVersion(typeof(Microsoft.DotNet.Interactive.Kernel).Assembly);
+        var bundled = FileVersionInfo.GetVersionInfo(toolKernel).ProductVersion!.Split('+')[0];
+
+        Assert.Equal(pinned, runnerKernel);
+        Assert.Equal(pinned, bundled);
+    }
+}
