@@ -72,7 +72,7 @@ public static class NotebookExecutor
             {
                 timings.Add(new CellTiming(number, cellClock.Elapsed.TotalSeconds));
                 capture.AddError("Timeout", $"The cell was stopped after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout).");
-                return Stop(NotebookStatus.TimedOut, $"still running after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout; raise it with --cell-timeout)");
+                return Stop(NotebookStatus.TimedOut, $"still running after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout: --cell-timeout, or NOTEBOOK_CELL_TIMEOUT in the tests)");
             }
             var result = await run;
             timings.Add(new CellTiming(number, cellClock.Elapsed.TotalSeconds));
@@ -144,7 +144,9 @@ public static class NotebookExecutor
 
     private static string OneLine(string message)
     {
-        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // The exception's message lines, without the stack trace (the executed copy keeps the whole text).
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("--- ", StringComparison.Ordinal));
         return string.Join(" | ", lines.Take(6));
     }
 
