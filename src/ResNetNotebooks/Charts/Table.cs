@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using ResNetNotebooks.Notebooks;
+
+namespace ResNetNotebooks.Charts;
+
+/// <summary>
+/// A small table built from a list of objects (anonymous ones included): one column per public property, in the
+/// order they are declared, one row per object. Whole numbers get thousands separators and are right-aligned, so a
+/// notebook can show computed counts side by side without formatting code. Renders as HTML in a notebook.
+/// </summary>
+/// <example>
+/// <code>
+/// Table.From(options.Select((o, i) => new { option = o, parameters = totals[i] }))
+/// //  option  parameters
+/// //  A       11,005,450
+/// //  B       11,178,378
+/// </code>
+/// </example>
+public sealed class Table : IHtmlRenderable
+{
+    private readonly bool[] numeric;
+
+    private Table(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows, bool[] numeric)
+    {
+        Columns = columns;
+        Rows = rows;
+        this.numeric = numeric;
+    }
+
+    /// <summary>The column headers: the property names.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The formatted cells, row by row.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Rows { get; }
+
+    /// <summary>Builds the table from <paramref name="rows"/>.</summary>
+    /// <typeparam name="T">The row type; its public instance properties become the columns.</typeparam>
+    /// <param name="rows">The rows, in display order.</param>
+    /// <returns>The table; it keeps formatted text only.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> has no public properties.</exception>
+    public static Table From<T>(IEnumerable<T> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .OrderBy(p => p.MetadataToken)
+            .ToArray();
+        if (properties.Length == 0)
+        {
+            throw new ArgumentException(
+                $"Table.From needs rows with public properties (e.g. new {{ stage = \"b1\", parameters = 3328 }}), but {typeof(T).Name} has none.",
+                nameof(rows));
+        }
+
+        var cells = rows.Select(row => (IReadOnlyList<string>)properties.Select(p => Format(p.GetValue(row))).ToArray()).ToList();
+        var numeric = properties.Select(p => IsNumber(Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType)).ToArray();
+        return new Table(properties.Select(p => p.Name).ToArray(), cells, numeric);
+    }
+
+    /// <inheritdoc />
+    public string ToHtml()
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        string Align(int c) => numeric[c] ? " style=\"text-align:right\"" : " style=\"text-align:left\"";
+        var html = new StringBuilder("<table><thead><tr>");
+        for (var c = 0; c < Columns.Count; c++)
+        {
+            html.Append($"<th{Align(c)}>{E(Columns[c])}</th>");
+        }
+
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in Rows)
+        {
+            html.Append("<tr>");
+            for (var c = 0; c < row.Count; c++)
+            {
+                html.Append($"<td{Align(c)}>{E(row[c])}</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var widths = Enumerable.Range(0, Columns.Count)
+            .Select(c => Rows.Select(r => r[c].Length).Append(Columns[c].Length).Max())
+            .ToArray();
+        string Line(IReadOnlyList<string> cells) =>
+            string.Join("  ", cells.Select((cell, c) => numeric[c] ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]))).TrimEnd();
+        return string.Join(Environment.NewLine, Rows.Select(Line).Prepend(Line(Columns)));
+    }
+
+    private static bool IsNumber(Type type) =>
+        type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(float) || type == typeof(decimal);
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        int or long => ((IFormattable)value).ToString("N0", CultureInfo.InvariantCulture),
+        double or float or decimal => ((IFormattable)value).ToString("#,0.###", CultureInfo.InvariantCulture),
+        long[] shape => ShapeText.Of(shape),
+        IEnumerable<long> shape => ShapeText.Of(shape),
+        _ => value.ToString() ?? "",
+    };
+}
