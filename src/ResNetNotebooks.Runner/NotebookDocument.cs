@@ -106,7 +106,15 @@ public sealed class NotebookDocument
     }
 
     /// <summary>The notebook as indented JSON (one space, as Jupyter and VS Code write it).</summary>
-    public string ToJson() => _root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 1 }) + "\n";
+    public string ToJson() => _root.ToJsonString(WriteOptions) + "\n";
+
+    // Keep text readable in diffs: '·', '→' and quotes stay as they are instead of \u escapes (JSON allows both).
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        IndentSize = 1,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Writes the notebook to <paramref name="path"/> atomically (a temporary file, then a rename).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());

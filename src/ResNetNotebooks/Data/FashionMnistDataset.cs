@@ -64,6 +64,24 @@ public sealed class FashionMnistDataset : IDisposable
         return counts.data<long>().ToArray();
     }
 
+    /// <summary>
+    /// One image as the network sees it (float32 1×1×28×28, pixels divided by 255 as d2l's ToTensor) and its class
+    /// name. The caller owns (disposes) the tensor.
+    /// </summary>
+    /// <param name="index">Which image, from 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside 0 .. Count − 1.</exception>
+    /// <example><code>var (image, label) = test.Sample(0);   // (1, 1, 28, 28), "Ankle boot"</code></example>
+    public (Tensor Image, string ClassName) Sample(int index)
+    {
+        if (index < 0 || index >= Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"This {Split} set has images 0 to {Count - 1}.");
+        }
+        using var scope = NewDisposeScope();
+        var image = (Images[index..(index + 1)].to_type(ScalarType.Float32) / 255).MoveToOuterDisposeScope();
+        return (image, ClassNames[(int)Labels[index].item<long>()]);
+    }
+
     /// <summary>A <see cref="BatchLoader"/> over this dataset (see there for the arguments).</summary>
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="shuffle">Draw a new seeded order every epoch (training) or keep file order (evaluation).</param>

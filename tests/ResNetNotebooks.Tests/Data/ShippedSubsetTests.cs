@@ -28,6 +28,26 @@ public class ShippedSubsetTests
     }
 
     [Fact]
+    public void A_sample_is_one_float_image_in_0_to_1_with_its_class_name()
+    {
+        using var test = FashionMnist.LoadSubset(FashionMnistSplit.Test);
+
+        var (image, className) = test.Sample(13);
+
+        using (image)
+        {
+            Assert.Equal(new long[] { 1, 1, 28, 28 }, image.shape);
+            Assert.Equal(TorchSharp.torch.ScalarType.Float32, image.dtype);
+            Assert.InRange(image.min().item<float>(), 0f, 1f);
+            Assert.InRange(image.max().item<float>(), 0f, 1f);
+            using var raw = test.Images[13].to_type(TorchSharp.torch.ScalarType.Float32);
+            Assert.Equal(raw.sum().item<float>() / 255f, image.sum().item<float>(), 2);
+        }
+        Assert.Equal("Dress", className); // interleaved: image 13 has label 13 mod 10 = 3, Dress
+        Assert.Throws<ArgumentOutOfRangeException>(() => test.Sample(2_000));
+    }
+
+    [Fact]
     public void Shipped_subset_is_class_interleaved_so_image_i_has_label_i_mod_10()
     {
         using var test = FashionMnist.LoadSubset(FashionMnistSplit.Test);
