@@ -15,7 +15,7 @@ namespace ResNetNotebooks.Data;
 public static class FashionMnist
 {
     /// <summary>The command that downloads the full dataset (see <see cref="FashionMnistDownloader"/>).</summary>
-    public const string FetchCommand = "dotnet run --project src/ResNetNotebooks.Runner -- fetch-data";
+    public const string FetchCommand = "dotnet run --project src/ResNetNotebooks.Cli -- fetch-data";
 
     /// <summary>The folder, under the repository's <c>data/</c>, where <see cref="FetchCommand"/> puts the full
     /// dataset (ignored by git).</summary>

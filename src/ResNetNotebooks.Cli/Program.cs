@@ -1,0 +1,4 @@
+using ResNetNotebooks.Cli;
+
+// resnet-cli: train a ResNet on Fashion-MNIST from the command line, or fetch the full dataset. See CliApp.Usage.
+return CliApp.Run(args, Console.Out, Console.Error);

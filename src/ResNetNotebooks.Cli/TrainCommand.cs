@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using ResNetNotebooks.Data;
+using ResNetNotebooks.Models;
+using ResNetNotebooks.Notebooks;
+using ResNetNotebooks.Training;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace ResNetNotebooks.Cli;
+
+/// <summary>
+/// <c>train</c>: one training run with a progress bar; writes <c>metrics.csv</c> and the checkpoint after every epoch
+/// and <c>training-curves.html</c> at the end, into the output folder.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>The chart's file name in the output folder.</summary>
+    public const string ChartFileName = "training-curves.html";
+
+    /// <summary>The model every run trains: d2l's ResNet-18 for 1-channel images and 10 classes.</summary>
+    public static nn.Module<Tensor, Tensor> ResNet18() => ResNet.ResNet18();
+
+    /// <summary>Checks what can be checked without torch and returns the run.</summary>
+    public static Func<int> Prepare(TrainArguments arguments, IAnsiConsole console, TextWriter stderr, Func<nn.Module<Tensor, Tensor>> createModel) =>
+        () => Run(arguments, console, createModel);
+
+    private static int Run(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
+    {
+        var wall = Stopwatch.StartNew();
+        Compute.SetThreads(arguments.Threads);
+        var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile));
+        var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
+        var options = arguments.Options;
+        CheckpointInfo? resumeFrom = null;
+        if (arguments.Resume)
+        {
+            if (!File.Exists(checkpointPath))
+            {
+                throw new CommandFailedException($"--resume: there is no checkpoint to continue in {outFolder} (looked for {Checkpoint.FileName}). Start the run without --resume.");
+            }
+
+            resumeFrom = ReadInfo(checkpointPath);
+            if (arguments.Explicit && resumeFrom.Options != options)
+            {
+                throw new UsageException(
+                    $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
+                    $"{string.Join("; ", Differences(resumeFrom.Options, options))}. Give only --out and --resume (or the same settings).");
+            }
+
+            options = resumeFrom.Options;
+        }
+        else if (File.Exists(checkpointPath) && !arguments.Overwrite)
+        {
+            var existing = ReadInfo(checkpointPath);
+            throw new CommandFailedException(
+                $"{outFolder} already holds a checkpoint (epoch {existing.CompletedEpochs} of {existing.Options.Epochs}, profile {existing.Options.Profile}). " +
+                "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
+        }
+
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
+        }
+
+        console.WriteLine($"Training: {options}");
+        console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
+        using var data = LoadData(options);
+        using var trainer = new Trainer(options, createModel, data.Train, data.Test) { CheckpointPath = checkpointPath };
+        if (resumeFrom is not null)
+        {
+            trainer.LoadCheckpoint(checkpointPath);
+            console.WriteLine($"Resuming after epoch {trainer.CompletedEpochs} of {options.Epochs} ({trainer.Steps:N0} steps done).");
+        }
+
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
+        var curves = TrainingCurves.Record(trainer);
+        trainer.EpochEnded += (_, m) =>
+        {
+            MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+            console.WriteLine(EpochLine(m, options.Epochs));
+        };
+
+        ShowProgress(console, trainer, () => trainer.Fit());
+
+        var chartPath = Path.Combine(outFolder, ChartFileName);
+        AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
+        MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+        if (trainer.History.Count > 0)
+        {
+            console.WriteLine();
+            console.WriteLine(new ResultComparison(trainer.History[^1], options.Profile, PublishedResult.D2l).ToString());
+        }
+
+        console.WriteLine();
+        console.WriteLine($"Wrote {MetricsFile.FileName}, {Checkpoint.FileName} and {ChartFileName} to {outFolder}");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wall time: {wall.Elapsed.TotalSeconds:F1} s"));
+        return CliApp.Ok;
+    }
+
+    /// <summary>A live progress bar on a terminal; one line per quarter epoch elsewhere (logs, pipes).</summary>
+    private static void ShowProgress(IAnsiConsole console, Trainer trainer, Action fit)
+    {
+        var total = (double)trainer.Options.Epochs * trainer.BatchesPerEpoch;
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            var every = Math.Max(1, trainer.BatchesPerEpoch / 4);
+            trainer.BatchEnded += (_, p) =>
+            {
+                if (p.Batch % every == 0 && p.Batch < p.BatchesPerEpoch)
+                {
+                    console.WriteLine(new TrainingProgressView(p.Epochs, p).ToString());
+                }
+            };
+            fit();
+            return;
+        }
+
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("starting…", maxValue: total);
+                task.Value = (double)trainer.Steps;
+                trainer.BatchEnded += (_, p) =>
+                {
+                    task.Value = (p.Epoch - 1) * (double)p.BatchesPerEpoch + p.Batch;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {p.Epoch}/{p.Epochs} · {p.ImagesPerSecond:N0} img/s · ETA {p.Remaining:h\\:mm\\:ss} · loss {p.TrainLoss:F3}"));
+                };
+                fit();
+                task.Value = total;
+            });
+    }
+
+    private static string EpochLine(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F3}, train acc {m.TrainAccuracy:F3}, test acc {m.TestAccuracy:F3}, " +
+        $"{m.ExamplesPerSecond:N0} examples/s, lr {m.LearningRate:G3}, peak memory {m.PeakMemoryBytes / 1048576.0:N0} MiB " +
+        $"(train {m.TrainSeconds:F1} s, test {m.EvalSeconds:F1} s)");
+
+    private static TrainTestData LoadData(TrainingOptions options)
+    {
+        try
+        {
+            return TrainTestData.Load(options.Data);
+        }
+        catch (Exception e) when (e is DataFileException or DirectoryNotFoundException)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+    }
+
+    private static CheckpointInfo ReadInfo(string path)
+    {
+        try
+        {
+            return Checkpoint.ReadInfo(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+    }
+
+    private static string DefaultFolder(string profile)
+    {
+        try
+        {
+            return RunFolders.For(profile);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Path.Combine("runs", profile);
+        }
+    }
+
+    private static IEnumerable<string> Differences(TrainingOptions saved, TrainingOptions given) =>
+        saved.Rows().Zip(given.Rows()).Where(p => p.First.Value != p.Second.Value)
+            .Select(p => $"{p.First.Name}: checkpoint {p.First.Value}, given {p.Second.Value}");
+}

@@ -1,0 +1,96 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ResNetNotebooks.Training;
+
+/// <summary>What a checkpoint holds besides the tensors.</summary>
+/// <param name="Options">The run's settings.</param>
+/// <param name="CompletedEpochs">Epochs trained when the checkpoint was written.</param>
+/// <param name="OptimizerSteps">Optimizer (and scheduler) steps taken.</param>
+/// <param name="History">The metrics of the completed epochs.</param>
+/// <param name="ModelType">The model's class name, e.g. <c>ResNet</c>.</param>
+/// <param name="Parameters">The model's parameter count.</param>
+public sealed record CheckpointInfo(
+    TrainingOptions Options,
+    int CompletedEpochs,
+    int OptimizerSteps,
+    IReadOnlyList<EpochMetrics> History,
+    string ModelType,
+    long Parameters);
+
+/// <summary>
+/// The checkpoint file: one file, so that it is replaced in one atomic rename (<see cref="AtomicFile"/>) and a crash
+/// never leaves weights from one epoch beside an optimizer state from another. Layout: the 8 ASCII bytes
+/// <c>RNBCKPT1</c>, the length (int32) and UTF-8 JSON of a <see cref="CheckpointInfo"/>, the model's state
+/// (TorchSharp's <c>Module.save</c> format: parameters and buffers such as batch-norm statistics), then the
+/// optimizer's state (TorchSharp's <c>save_state_dict</c>: learning rate, hyper-parameters and SGD momentum buffers).
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The checkpoint's file name in a run folder.</summary>
+    public const string FileName = "checkpoint.bin";
+
+    /// <summary>The checkpoint's path in the run folder <paramref name="folder"/>.</summary>
+    public static string PathIn(string folder) => Path.Combine(folder, FileName);
+
+    private static readonly byte[] Magic = "RNBCKPT1"u8.ToArray();
+
+    /// <summary>How the JSON part is written: readable enum names.</summary>
+    internal static JsonSerializerOptions Json { get; } = new() { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Reads only the <see cref="CheckpointInfo"/> of the checkpoint at <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint.</exception>
+    public static CheckpointInfo ReadInfo(string path) => Read(path, (_, _) => { });
+
+    internal static void Write(string path, CheckpointInfo info, nn.Module model, SGD optimizer)
+    {
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(info, Json));
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(json.Length);
+            writer.Write(json);
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Flush();
+        });
+    }
+
+    internal static CheckpointInfo Read(string path, Action<CheckpointInfo, BinaryReader> readTensors)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        CheckpointInfo info;
+        try
+        {
+            if (!reader.ReadBytes(Magic.Length).SequenceEqual(Magic))
+            {
+                throw new InvalidDataException($"{path} is not a training checkpoint (it does not start with {Encoding.ASCII.GetString(Magic)}).");
+            }
+
+            var length = reader.ReadInt32();
+            info = JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadBytes(length), Json)
+                   ?? throw new InvalidDataException($"{path}: the checkpoint's description is empty.");
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new InvalidDataException($"{path} is truncated or corrupt ({e.Message}); delete it and train again.", e);
+        }
+
+        readTensors(info, reader);
+        return info;
+    }
+
+    /// <summary>The settings that differ, as "Name: a → b".</summary>
+    internal static IEnumerable<string> Differences(TrainingOptions saved, TrainingOptions wanted) =>
+        typeof(TrainingOptions).GetProperties()
+            .Where(p => p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0)
+            .Select(p => (p.Name, Saved: p.GetValue(saved), Wanted: p.GetValue(wanted)))
+            .Where(x => !Equals(x.Saved, x.Wanted))
+            .Select(x => FormattableString.Invariant($"{x.Name}: checkpoint {x.Saved ?? "null"}, asked {x.Wanted ?? "null"}"));
+}

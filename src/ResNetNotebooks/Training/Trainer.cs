@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using ResNetNotebooks.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.optim.lr_scheduler;
+
+namespace ResNetNotebooks.Training;
+
+/// <summary>
+/// Trains a classifier on Fashion-MNIST as d2l's <c>train_ch6</c> does, with the settings of a
+/// <see cref="TrainingOptions"/>: per epoch, one pass over the shuffled training images (forward, cross-entropy,
+/// backward, SGD step, and for the one-cycle schedule a scheduler step, each batch inside its own dispose scope),
+/// then the test accuracy in evaluation mode without gradients.
+/// </summary>
+/// <remarks>
+/// <para><b>Reproducible.</b> The constructor seeds torch before it builds and initialises the model; the training
+/// order of epoch e is a pure function of (seed, e) (<see cref="BatchLoader"/>). Nothing else draws random numbers,
+/// so equal options give equal numbers on the same machine and thread count.</para>
+/// <para><b>Checkpoints.</b> With <see cref="CheckpointPath"/> set, <see cref="Fit"/> writes a checkpoint after every
+/// epoch (model, optimizer state, epochs done, metrics so far), atomically. <see cref="LoadCheckpoint"/> restores it
+/// into a trainer built with the same options, and <see cref="Fit"/> then continues with the next epoch, giving the
+/// numbers of an uninterrupted run.</para>
+/// <para><b>Progress.</b> <see cref="BatchEnded"/> and <see cref="EpochEnded"/> are raised on the training thread;
+/// handlers' time is not counted in the examples per second.</para>
+/// <para><b>Ownership.</b> The trainer owns the model and the optimizer; it does not own the datasets (keep them
+/// alive while training).</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var train = FashionMnist.LoadSubset(FashionMnistSplit.Train);
+/// using var test = FashionMnist.LoadSubset(FashionMnistSplit.Test);
+/// using var trainer = new Trainer(TrainingProfiles.Quick, () => ResNet.ResNet18(), train, test);
+/// trainer.EpochEnded += (_, m) => Console.WriteLine($"epoch {m.Epoch}: test acc {m.TestAccuracy:F3}");
+/// trainer.Fit();
+/// </code>
+/// </example>
+public sealed class Trainer : IDisposable
+{
+    private readonly Tensor _trainImages;
+    private readonly Tensor _trainLabels;
+    private readonly Tensor _testImages;
+    private readonly Tensor _testLabels;
+    private readonly BatchLoader _trainLoader;
+    private readonly BatchLoader _testLoader;
+    private readonly List<EpochMetrics> _history = [];
+    private SGD _optimizer;
+    private LRScheduler? _scheduler;
+    private int _steps;
+
+    /// <summary>Seeds torch, builds the model with <paramref name="createModel"/>, moves it to
+    /// <see cref="Compute.Device"/>, initialises it as <paramref name="options"/> say and prepares the optimizer.</summary>
+    /// <param name="options">The run's settings (validated here).</param>
+    /// <param name="createModel">Builds a new model, e.g. <c>() =&gt; ResNet.ResNet18()</c>; called once, after seeding.</param>
+    /// <param name="train">The training images (not owned).</param>
+    /// <param name="test">The test images (not owned).</param>
+    /// <exception cref="ArgumentException">The options are invalid, or ask for more images than the data holds.</exception>
+    public Trainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, FashionMnistDataset train, FashionMnistDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(createModel);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        options.Validate();
+        Options = options;
+
+        (_trainImages, _trainLabels) = Take(train, options.TrainImages, nameof(TrainingOptions.TrainImages));
+        (_testImages, _testLabels) = Take(test, options.TestImages, nameof(TrainingOptions.TestImages));
+        int? resize = options.Resizes ? options.ImageSize : null;
+        _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize);
+        _testLoader = new BatchLoader(_testImages, _testLabels, options.BatchSize, shuffle: false, resize: resize);
+
+        Compute.Seed(options.Seed);
+        Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
+        if (options.Init == WeightInit.Xavier)
+        {
+            WeightInitialization.Xavier(Model);
+        }
+
+        Model.to(Compute.Device);
+        Model.train();
+        (_optimizer, _scheduler) = CreateOptimizer();
+    }
+
+    /// <summary>Raised after every training batch.</summary>
+    public event EventHandler<BatchProgress>? BatchEnded;
+
+    /// <summary>Raised after every epoch, once its test accuracy is known and its checkpoint written.</summary>
+    public event EventHandler<EpochMetrics>? EpochEnded;
+
+    /// <summary>The run's settings.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The model being trained (owned by the trainer).</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>Where <see cref="Fit"/> writes a checkpoint after each epoch; null for none.</summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>The metrics of the epochs done so far (restored ones included).</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>Epochs done so far.</summary>
+    public int CompletedEpochs => _history.Count;
+
+    /// <summary>Training images per epoch.</summary>
+    public int TrainCount => _trainLoader.Count;
+
+    /// <summary>Test images evaluated after each epoch.</summary>
+    public int TestCount => _testLoader.Count;
+
+    /// <summary>Training batches per epoch.</summary>
+    public int BatchesPerEpoch => _trainLoader.BatchesPerEpoch;
+
+    /// <summary>Optimizer steps taken so far (batches trained).</summary>
+    public int Steps => _steps;
+
+    /// <summary>The learning rate the next batch will be trained with.</summary>
+    public double LearningRate => _optimizer.ParamGroups.First().LearningRate;
+
+    /// <summary>
+    /// Trains the remaining epochs (all of them for a new trainer, the rest after <see cref="LoadCheckpoint"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Stops between batches; the last checkpoint stays as it was.</param>
+    /// <returns>The metrics of every epoch of the run (<see cref="History"/>).</returns>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var batchesLeftAtStart = (Options.Epochs - CompletedEpochs) * BatchesPerEpoch;
+        var batchesDone = 0;
+        for (var epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+        {
+            var metrics = TrainEpoch(epoch, clock, batchesLeftAtStart, ref batchesDone, cancellationToken);
+            _history.Add(metrics);
+            if (CheckpointPath is not null)
+            {
+                SaveCheckpoint(CheckpointPath);
+            }
+
+            EpochEnded?.Invoke(this, metrics);
+        }
+
+        return History;
+    }
+
+    /// <summary>Classifies every test image in evaluation mode, without gradients (the mode is restored after).</summary>
+    /// <returns>Labels and predictions in the test images' order.</returns>
+    public Evaluation Evaluate()
+    {
+        var labels = new List<int>(TestCount);
+        var predictions = new List<int>(TestCount);
+        RunEvaluation((y, predicted) =>
+        {
+            labels.AddRange(y.data<long>().ToArray().Select(v => (int)v));
+            predictions.AddRange(predicted.data<long>().ToArray().Select(v => (int)v));
+        });
+        return new Evaluation(labels, predictions);
+    }
+
+    /// <summary>Writes a checkpoint of the run so far to <paramref name="path"/>, atomically.</summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var info = new CheckpointInfo(Options, CompletedEpochs, _steps, [.. _history], Model.GetType().Name, ParameterCount());
+        Checkpoint.Write(path, info, Model, _optimizer);
+    }
+
+    /// <summary>
+    /// Restores the checkpoint at <paramref name="path"/>: weights and batch-norm statistics, the optimizer's
+    /// momentum buffers and learning rate, the schedule's position, the epochs done and their metrics.
+    /// Call it on a new trainer built with the checkpoint's options, then <see cref="Fit"/> to continue.
+    /// </summary>
+    /// <returns>What the checkpoint held.</returns>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or was written with other options or
+    /// another model (the message names the differences).</exception>
+    public CheckpointInfo LoadCheckpoint(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Checkpoint.Read(path, (info, reader) =>
+        {
+            if (info.Options != Options)
+            {
+                throw new InvalidDataException(
+                    $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these. " +
+                    $"Differences: {string.Join("; ", Checkpoint.Differences(info.Options, Options))}. " +
+                    "Resume with the checkpoint's settings, or start a new run in another folder.");
+            }
+
+            if (info.ModelType != Model.GetType().Name || info.Parameters != ParameterCount())
+            {
+                throw new InvalidDataException(
+                    $"The checkpoint {path} holds a {info.ModelType} with {info.Parameters:N0} parameters, but this trainer's model is a " +
+                    $"{Model.GetType().Name} with {ParameterCount():N0}; build the same model to resume.");
+            }
+
+            // Load the weights first, then build a fresh optimizer on them (loading may replace parameter tensors on a
+            // GPU), then restore its state outside any dispose scope (it creates the momentum buffers).
+            Model.load(reader);
+            _scheduler = null;
+            _optimizer.Dispose();
+            (_optimizer, _scheduler) = CreateOptimizer();
+            _optimizer.load_state_dict(reader);
+            for (var i = 0; i < info.OptimizerSteps; i++)
+            {
+                _scheduler?.step();
+            }
+
+            _steps = info.OptimizerSteps;
+            _history.Clear();
+            _history.AddRange(info.History);
+        });
+    }
+
+    /// <summary>
+    /// The learning rate of every batch of a run with <paramref name="options"/> and
+    /// <paramref name="batchesPerEpoch"/> batches per epoch, from the same optimizer and scheduler the trainer uses
+    /// (on a one-element stand-in parameter).
+    /// </summary>
+    public static IReadOnlyList<double> LearningRates(TrainingOptions options, int batchesPerEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchesPerEpoch);
+        options.Validate();
+        using var parameter = new Parameter(torch.zeros(1));
+        var (optimizer, scheduler) = CreateOptimizer(options, [parameter], batchesPerEpoch);
+        using (optimizer)
+        {
+            var rates = new double[options.Epochs * batchesPerEpoch];
+            for (var i = 0; i < rates.Length; i++)
+            {
+                rates[i] = optimizer.ParamGroups.First().LearningRate;
+                scheduler?.step();
+            }
+
+            return rates;
+        }
+    }
+
+    /// <summary>Frees the model, the optimizer and the trainer's views of the data.</summary>
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        Model.Dispose();
+        _trainImages.Dispose();
+        _trainLabels.Dispose();
+        _testImages.Dispose();
+        _testLabels.Dispose();
+    }
+
+    private EpochMetrics TrainEpoch(int epoch, Stopwatch clock, int batchesLeftAtStart, ref int batchesDone, CancellationToken cancellationToken)
+    {
+        var device = Compute.Device;
+        Model.train();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        var batch = 0;
+        double rate = LearningRate;
+        var trainClock = Stopwatch.StartNew();
+        foreach (var images in _trainLoader.Epoch(epoch))
+        {
+            using (images)
+            using (var scope = torch.NewDisposeScope())
+            {
+                var X = images.Images.to(device);
+                var y = images.Labels.to(device);
+                rate = LearningRate;
+                _optimizer.zero_grad();
+                var yHat = Model.call(X);
+                var loss = nn.functional.cross_entropy(yHat, y);
+                loss.backward();
+                _optimizer.step();
+                _scheduler?.step();
+                _steps++;
+                lossSum += loss.item<float>() * images.Count;
+                correct += yHat.argmax(1).eq(y).sum().item<long>();
+                seen += images.Count;
+            }
+
+            NativeGarbage.Collect();
+            batch++;
+            batchesDone++;
+            if (BatchEnded is { } handler)
+            {
+                trainClock.Stop();
+                var remaining = clock.Elapsed * ((double)(batchesLeftAtStart - batchesDone) / batchesDone);
+                handler(this, new BatchProgress(epoch + 1, Options.Epochs, batch, BatchesPerEpoch, lossSum / seen, (double)correct / seen,
+                    rate, seen / trainClock.Elapsed.TotalSeconds, clock.Elapsed, remaining));
+                trainClock.Start();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        trainClock.Stop();
+        var evalClock = Stopwatch.StartNew();
+        long testCorrect = 0;
+        RunEvaluation((y, predicted) => testCorrect += predicted.eq(y).sum().item<long>());
+        evalClock.Stop();
+        return new EpochMetrics(
+            epoch + 1, lossSum / seen, (double)correct / seen, (double)testCorrect / TestCount, seen / trainClock.Elapsed.TotalSeconds,
+            rate, trainClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds, PeakMemory.Bytes());
+    }
+
+    /// <summary>Runs the model over the test images in evaluation mode without gradients; <paramref name="onBatch"/>
+    /// gets each batch's labels and predictions (CPU tensors, freed after the call).</summary>
+    private void RunEvaluation(Action<Tensor, Tensor> onBatch)
+    {
+        var device = Compute.Device;
+        var wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using (torch.no_grad())
+            {
+                foreach (var images in _testLoader.Epoch(0))
+                {
+                    using (images)
+                    using (var scope = torch.NewDisposeScope())
+                    {
+                        var predicted = Model.call(images.Images.to(device)).argmax(1).cpu();
+                        onBatch(images.Labels, predicted);
+                    }
+
+                    NativeGarbage.Collect();
+                }
+            }
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    private (SGD, LRScheduler?) CreateOptimizer() => CreateOptimizer(Options, Model.parameters(), BatchesPerEpoch);
+
+    private static (SGD, LRScheduler?) CreateOptimizer(TrainingOptions options, IEnumerable<Parameter> parameters, int batchesPerEpoch)
+    {
+        var optimizer = torch.optim.SGD(parameters, options.LearningRate, momentum: options.Momentum,
+            weight_decay: options.WeightDecay, nesterov: options.Nesterov);
+        LRScheduler? scheduler = options.Schedule switch
+        {
+            LearningRateSchedule.Constant => null,
+            // PyTorch's defaults (div_factor 25, final_div_factor 1e4, pct_start 0.3, cosine); momentum cycles around
+            // options.Momentum (0.85..0.95 for 0.9, PyTorch's default range) or stays at it.
+            LearningRateSchedule.OneCycle => OneCycleLR(optimizer, options.LearningRate, total_steps: options.Epochs * batchesPerEpoch,
+                cycle_momentum: options.CycleMomentum, base_momentum: options.Momentum - TrainingOptions.MomentumCycleHalfWidth,
+                max_momentum: options.Momentum + TrainingOptions.MomentumCycleHalfWidth),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule, "Unknown schedule."),
+        };
+        return (optimizer, scheduler);
+    }
+
+    private long ParameterCount() => Model.parameters().Sum(p => p.numel());
+
+    private static (Tensor Images, Tensor Labels) Take(FashionMnistDataset data, int? count, string option)
+    {
+        if (count > data.Count)
+        {
+            throw new ArgumentException(
+                $"Training option {option} = {count:N0} asks for more images than the {data.Split} data holds ({data.Count:N0}); use at most {data.Count:N0}, or null for all.",
+                option);
+        }
+
+        var n = count ?? data.Count;
+        // Views of the dataset's tensors (no copy), owned by the trainer and kept out of any dispose scope.
+        return (data.Images.narrow(0, 0, n).DetachFromDisposeScope(), data.Labels.narrow(0, 0, n).DetachFromDisposeScope());
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Serialization;
+using ResNetNotebooks.Notebooks;
+
+namespace ResNetNotebooks.Training;
+
+/// <summary>Which Fashion-MNIST images a run trains and tests on.</summary>
+public enum TrainingData
+{
+    /// <summary>The subset shipped in the repository: 10,000 training and 2,000 test images.</summary>
+    Subset,
+
+    /// <summary>The full dataset in <c>data/fashion-mnist/</c>: 60,000 training and 10,000 test images (fetched by
+    /// <see cref="Data.FashionMnist.FetchCommand"/>).</summary>
+    Full,
+}
+
+/// <summary>How the learning rate moves during a run.</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>The same rate for every batch (d2l's <c>train_ch6</c>).</summary>
+    Constant,
+
+    /// <summary>
+    /// The one-cycle policy (Smith &amp; Topsekar, 2019), stepped after every batch: a cosine warm-up from
+    /// peak / 25 to the peak over the first 30% of the steps, then a cosine decay to peak / 250,000
+    /// (PyTorch's and TorchSharp's <c>OneCycleLR</c> defaults; momentum is not cycled).
+    /// </summary>
+    OneCycle,
+}
+
+/// <summary>How the weights of convolutions and linear layers start.</summary>
+public enum WeightInit
+{
+    /// <summary>Xavier (Glorot) uniform, as d2l's <c>train_ch6</c> does; biases keep their default.</summary>
+    Xavier,
+
+    /// <summary>TorchSharp's default (Kaiming uniform with a = √5, as PyTorch).</summary>
+    Default,
+}
+
+/// <summary>The two optimisation recipes the training notebook compares.</summary>
+public enum TrainingRecipe
+{
+    /// <summary>d2l's <c>train_ch6</c>: plain SGD, learning rate 0.05, constant, no momentum, no weight decay.</summary>
+    D2l,
+
+    /// <summary>SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle schedule peaking at 0.1.</summary>
+    Tuned,
+}
+
+/// <summary>
+/// Everything that decides a training run: data, image size, epochs, batch size, the optimiser's hyper-parameters,
+/// schedule, initialisation and seed. Start from a profile (<see cref="TrainingProfiles"/>) and override with
+/// <c>with</c>; two runs with equal options on the same machine produce the same numbers.
+/// </summary>
+/// <example>
+/// <code>
+/// var options = TrainingProfiles.Quick with { Epochs = 3, Seed = 1 };
+/// var d2lAt28 = TrainingProfiles.Quick.WithRecipe(TrainingRecipe.D2l);   // the recipe that fails at 28×28
+/// </code>
+/// </example>
+public sealed record TrainingOptions : IHtmlRenderable
+{
+    /// <summary>The profile these options came from (for display and file names), e.g. "quick".</summary>
+    public string Profile { get; init; } = "custom";
+
+    /// <summary>Which images to train and test on.</summary>
+    public TrainingData Data { get; init; } = TrainingData.Subset;
+
+    /// <summary>Side of the square images the network sees: 28 (stored size) or larger, e.g. 96 as in d2l.</summary>
+    public int ImageSize { get; init; } = 28;
+
+    /// <summary>Passes over the training images.</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Images per batch, for training and evaluation (d2l: 256).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>The learning rate: the constant rate, or the one-cycle schedule's peak.</summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>SGD momentum (0: none).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Use Nesterov's momentum (needs <see cref="Momentum"/> &gt; 0).</summary>
+    public bool Nesterov { get; init; } = true;
+
+    /// <summary>
+    /// With the one-cycle schedule, move the momentum against the learning rate, from
+    /// <see cref="Momentum"/> + 0.05 down to <see cref="Momentum"/> − 0.05 at the peak rate and back (for 0.9: PyTorch's
+    /// <c>OneCycleLR</c> defaults, 0.95 and 0.85). Less momentum while the rate is high keeps the steps from overshooting.
+    /// </summary>
+    public bool CycleMomentum { get; init; } = true;
+
+    /// <summary>How far <see cref="CycleMomentum"/> moves the momentum either side of <see cref="Momentum"/>.</summary>
+    public const double MomentumCycleHalfWidth = 0.05;
+
+    /// <summary>L2 penalty added to the gradients by SGD (0: none).</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>How the learning rate moves.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.OneCycle;
+
+    /// <summary>How conv and linear weights start.</summary>
+    public WeightInit Init { get; init; } = WeightInit.Xavier;
+
+    /// <summary>Seed of the weights' initialisation and of the training order.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Use only the first N training images (null: all), e.g. for a smoke run.</summary>
+    public int? TrainImages { get; init; }
+
+    /// <summary>Use only the first N test images (null: all).</summary>
+    public int? TestImages { get; init; }
+
+    /// <summary>The images are resized from 28×28 (bilinear) before the network sees them.</summary>
+    [JsonIgnore]
+    public bool Resizes => ImageSize != ResNetNotebooks.Data.FashionMnist.ImageSize;
+
+    /// <summary>The recipe whose optimiser settings these options have, or null for a mix.</summary>
+    [JsonIgnore]
+    public TrainingRecipe? Recipe =>
+        Enum.GetValues<TrainingRecipe>().Cast<TrainingRecipe?>().FirstOrDefault(r => WithRecipe(r!.Value) == this);
+
+    /// <summary>These options with the optimiser settings of <paramref name="recipe"/> (data, size, epochs, batch
+    /// size, initialisation and seed stay).</summary>
+    public TrainingOptions WithRecipe(TrainingRecipe recipe) => recipe switch
+    {
+        TrainingRecipe.D2l => this with
+        {
+            LearningRate = 0.05, Momentum = 0, Nesterov = false, WeightDecay = 0, Schedule = LearningRateSchedule.Constant,
+            CycleMomentum = false,
+        },
+        TrainingRecipe.Tuned => this with
+        {
+            LearningRate = 0.1, Momentum = 0.9, Nesterov = true, WeightDecay = 5e-4, Schedule = LearningRateSchedule.OneCycle,
+            CycleMomentum = true,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Use TrainingRecipe.D2l or TrainingRecipe.Tuned."),
+    };
+
+    /// <summary>Checks every value and throws an <see cref="ArgumentException"/> naming the value, what it was and
+    /// the fix.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string fix)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Training option {name} = {value} is not valid: {fix}."), name);
+            }
+        }
+
+        Check(Epochs >= 1, nameof(Epochs), Epochs, "train for at least 1 epoch (the quick profile trains 5)");
+        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "use at least 1 image per batch (d2l uses 256)");
+        Check(ImageSize >= 28, nameof(ImageSize), ImageSize, "use 28 (the stored size) or larger, e.g. 96 as in d2l");
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "use a positive rate, e.g. 0.05 (d2l) or 0.1 (tuned peak)");
+        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "use 0 (none) or a value below 1, e.g. 0.9");
+        Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "Nesterov momentum needs Momentum > 0 (e.g. 0.9), or turn Nesterov off");
+        Check(!CycleMomentum || Schedule == LearningRateSchedule.OneCycle, nameof(CycleMomentum), CycleMomentum,
+            "momentum only cycles with the one-cycle schedule; use Schedule = OneCycle or CycleMomentum = false");
+        Check(!CycleMomentum || (Momentum - MomentumCycleHalfWidth > 0 && Momentum + MomentumCycleHalfWidth < 1), nameof(CycleMomentum), CycleMomentum,
+            $"cycling moves the momentum ±{MomentumCycleHalfWidth} around Momentum = {Momentum}, which must stay between 0 and 1; use a Momentum between 0.05 and 0.95 (e.g. 0.9) or CycleMomentum = false");
+        Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "use 0 (none) or a small positive value, e.g. 5e-4");
+        Check(TrainImages is null or >= 1, nameof(TrainImages), TrainImages!, "use at least 1 image, or null for all");
+        Check(TestImages is null or >= 1, nameof(TestImages), TestImages!, "use at least 1 image, or null for all");
+        Check(Enum.IsDefined(Data), nameof(Data), Data, "use Subset or Full");
+        Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "use Constant or OneCycle");
+        Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier or Default");
+    }
+
+    /// <summary>The settings as (name, value) rows, in the order a reader meets them.</summary>
+    public IReadOnlyList<(string Name, string Value)> Rows()
+    {
+        string F(double x) => x.ToString("0.#####", CultureInfo.InvariantCulture);
+        string data = Data == TrainingData.Subset ? "shipped subset (10,000 train / 2,000 test)" : "full (60,000 train / 10,000 test)";
+        if (TrainImages is not null || TestImages is not null)
+        {
+            data += string.Create(CultureInfo.InvariantCulture, $", first {TrainImages?.ToString("N0", CultureInfo.InvariantCulture) ?? "all"} train / {TestImages?.ToString("N0", CultureInfo.InvariantCulture) ?? "all"} test");
+        }
+
+        return
+        [
+            ("profile", Profile),
+            ("recipe", Recipe switch { TrainingRecipe.D2l => "d2l (train_ch6)", TrainingRecipe.Tuned => "tuned", _ => "custom" }),
+            ("data", data),
+            ("image size", $"{ImageSize}×{ImageSize}"),
+            ("epochs", Epochs.ToString(CultureInfo.InvariantCulture)),
+            ("batch size", BatchSize.ToString(CultureInfo.InvariantCulture)),
+            ("optimizer", Momentum == 0 ? "SGD" : $"SGD, {(Nesterov ? "Nesterov " : "")}momentum {F(Momentum)}" +
+                (CycleMomentum ? $" (cycled {F(Momentum + MomentumCycleHalfWidth)} → {F(Momentum - MomentumCycleHalfWidth)} → {F(Momentum + MomentumCycleHalfWidth)} against the rate)" : "")),
+            ("learning rate", Schedule == LearningRateSchedule.OneCycle ? $"one-cycle, peak {F(LearningRate)}, per batch" : $"{F(LearningRate)}, constant"),
+            ("weight decay", F(WeightDecay)),
+            ("initialisation", Init == WeightInit.Xavier ? "Xavier uniform (conv, linear)" : "TorchSharp default"),
+            ("seed", Seed.ToString(CultureInfo.InvariantCulture)),
+        ];
+    }
+
+    /// <inheritdoc />
+    public string ToHtml()
+    {
+        var html = new StringBuilder("<table><thead><tr><th style=\"text-align:left\">setting</th><th style=\"text-align:left\">value</th></tr></thead><tbody>");
+        foreach (var (name, value) in Rows())
+        {
+            html.Append($"<tr><td style=\"text-align:left\">{WebUtility.HtmlEncode(name)}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(value)}</td></tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>One line, e.g. <c>quick: tuned, subset, 28×28, 5 epochs, batch 256, lr 0.1 one-cycle, seed 0</c>.</summary>
+    public override string ToString() => string.Join(", ", Rows().Select(r => $"{r.Name} {r.Value}"));
+}
