@@ -8,99 +8,78 @@ using ResNetNotebooks.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// The trainer's training throughput (images/s, evaluation excluded, as it reports examples/sec) next to a bare
-// TorchSharp loop: the same ResNet-18, batch size, optimizer and images, no data loading, no metrics, no events,
-// no checkpoints. Interleaved (bare, trainer, trainer, bare, ...) so that a busy neighbour slows both alike.
-// Usage: resnet-benchmarks [--reps N] [--batches N] [--batch-size N] [--image-size N]
+// The trainer's training throughput (images/s of training time, evaluation excluded: the examples/sec it reports)
+// next to a bare TorchSharp loop on the same ResNet-18, batch size, optimizer settings and images: the textbook step
+// in a dispose scope, on batches prepared beforehand; no data loading, metrics, events, schedule or checkpoints.
+//
+// Interleaved: the trainer trains one epoch of N batches, then (from its EpochEnded event, outside its clock) the bare
+// loop trains N batches, then the trainer's next epoch, and so on, so a busy neighbour slows both alike. Both models
+// stay alive throughout; the trainer's first epoch and a first bare pass are warm-up and not counted.
+//
+// Usage (Release, from the repository root):
+//   dotnet run -c Release --project tests/ResNetNotebooks.Benchmarks -- [--reps N] [--batches N] [--batch-size N]
+//                                                                       [--image-size N] [--bare-gc]
+// --bare-gc adds a third loop: the bare loop plus the trainer's NativeGarbage.Collect() after every step.
 
-var reps = Arg("--reps", 7);
+var reps = Arg("--reps", 15);
 var batches = Arg("--batches", 8);
 var batchSize = Arg("--batch-size", 256);
 var imageSize = Arg("--image-size", 28);
+var bareGc = args.Contains("--bare-gc");
 
 TorchNative.EnsureLoadable();
 Compute.SetThreads(null);
 using var data = TrainTestData.Load(TrainingData.Subset);
 var options = TrainingProfiles.Quick with
 {
-    Epochs = 2, BatchSize = batchSize, ImageSize = imageSize, TrainImages = batches * batchSize, TestImages = batchSize,
+    Epochs = reps + 1, BatchSize = batchSize, ImageSize = imageSize, TrainImages = batches * batchSize, TestImages = batchSize,
 };
-Console.WriteLine($"ResNet-18, {batches} batches of {batchSize} at {imageSize}x{imageSize}, {reps} interleaved repetitions, " +
-                  $"{get_num_threads()} torch threads, {Compute.Device}; each figure: the second of two passes (the first warms up).");
+Console.WriteLine($"ResNet-18, {batches} batches of {batchSize} at {imageSize}x{imageSize} per measurement, {reps} interleaved " +
+                  $"repetitions, {get_num_threads()} torch threads, {Compute.Device}.");
 
-var bare = new List<double>();
+using var bare = new BareLoop(options, data.Train, batches);
+bare.Pass(collect: false); // warm-up
 var trainer = new List<double>();
-for (var rep = 0; rep < reps; rep++)
+var bareSpeeds = new List<double>();
+var bareGcSpeeds = new List<double>();
+using (var run = new Trainer(options, () => ResNet.ResNet18(), data.Train, data.Test))
 {
-    // Alternate the order so that neither side always runs first.
-    if (rep % 2 == 0)
+    run.EpochEnded += (_, m) =>
     {
-        bare.Add(Bare());
-        trainer.Add(Trained());
-    }
-    else
-    {
-        trainer.Add(Trained());
-        bare.Add(Bare());
-    }
-
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  rep {rep + 1}: bare {bare[^1],6:F1}  trainer {trainer[^1],6:F1} images/s"));
-}
-
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"bare loop: median {Median(bare):F1} images/s [{bare.Min():F1}–{bare.Max():F1}]"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"trainer:   median {Median(trainer):F1} images/s [{trainer.Min():F1}–{trainer.Max():F1}]"));
-var ratio = Median(trainer) / Median(bare);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"trainer / bare = {ratio:F3} (the trainer runs at {ratio * 100:F1}% of the bare loop's speed); per-rep ratios {string.Join(" ", trainer.Zip(bare, (t, b) => (t / b).ToString("F3", CultureInfo.InvariantCulture)))}"));
-return 0;
-
-// The trainer's examples/sec in its second epoch (the first one warms up, as the bare loop's first pass does).
-double Trained()
-{
-    using var run = new Trainer(options, () => ResNet.ResNet18(), data.Train, data.Test);
-    return run.Fit()[1].ExamplesPerSecond;
-}
-
-// The bare loop: the textbook step on batches prepared beforehand, one dispose scope per step.
-double Bare()
-{
-    Compute.Seed(0);
-    using var model = ResNet.ResNet18();
-    model.to(Compute.Device);
-    model.train();
-    using var optimizer = optim.SGD(model.parameters(), options.LearningRate, momentum: options.Momentum,
-        weight_decay: options.WeightDecay, nesterov: options.Nesterov);
-    var prepared = data.Train.Batches(batchSize, shuffle: true, seed: 0, resize: options.Resizes ? imageSize : null)
-        .Take(batches).Select(b => (X: b.Images.to(Compute.Device), y: b.Labels.to(Compute.Device))).ToList();
-    double Pass()
-    {
-        var clock = Stopwatch.StartNew();
-        foreach (var (X, y) in prepared)
+        if (m.Epoch == 1)
         {
-            using (var scope = NewDisposeScope())
-            {
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(model.call(X), y);
-                loss.backward();
-                optimizer.step();
-            }
+            return; // warm-up
         }
 
-        return prepared.Count * batchSize / clock.Elapsed.TotalSeconds;
-    }
+        trainer.Add(m.ExamplesPerSecond);
+        bareSpeeds.Add(bare.Pass(collect: false));
+        if (bareGc)
+        {
+            bareGcSpeeds.Add(bare.Pass(collect: true));
+        }
 
-    Pass();
-    var speed = Pass();
-    foreach (var (X, y) in prepared)
-    {
-        X.Dispose();
-        y.Dispose();
-    }
-
-    return speed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  rep {m.Epoch - 1,2}: trainer {trainer[^1],6:F1}  bare {bareSpeeds[^1],6:F1}{(bareGc ? $"  bare+GC {bareGcSpeeds[^1],6:F1}" : "")} images/s"));
+    };
+    run.Fit();
 }
+
+Report("trainer", trainer);
+Report("bare loop", bareSpeeds);
+if (bareGc)
+{
+    Report("bare + GC", bareGcSpeeds);
+}
+
+var ratio = Median(trainer) / Median(bareSpeeds);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"trainer / bare = {ratio:F3} (medians; the trainer runs at {ratio * 100:F1}% of the bare loop's speed); " +
+    $"per-rep ratios [{trainer.Zip(bareSpeeds, (t, b) => t / b).Min():F3}–{trainer.Zip(bareSpeeds, (t, b) => t / b).Max():F3}], " +
+    $"median {Median(trainer.Zip(bareSpeeds, (t, b) => t / b).ToList()):F3}"));
+return 0;
+
+static void Report(string name, List<double> speeds) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{name,-10} median {Median(speeds):F1} images/s [{speeds.Min():F1}–{speeds.Max():F1}]"));
 
 static double Median(List<double> values)
 {
@@ -112,4 +91,63 @@ int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v : fallback;
+}
+
+/// <summary>The textbook training loop, on batches prepared once.</summary>
+internal sealed class BareLoop : IDisposable
+{
+    private readonly ResNet _model;
+    private readonly TorchSharp.Modules.SGD _optimizer;
+    private readonly List<(Tensor X, Tensor y)> _batches;
+    private readonly int _batchSize;
+
+    public BareLoop(TrainingOptions options, FashionMnistDataset train, int batches)
+    {
+        Compute.Seed(options.Seed);
+        _model = ResNet.ResNet18();
+        _model.to(Compute.Device);
+        _model.train();
+        _optimizer = optim.SGD(_model.parameters(), options.LearningRate, momentum: options.Momentum,
+            weight_decay: options.WeightDecay, nesterov: options.Nesterov);
+        _batchSize = options.BatchSize;
+        _batches = train.Batches(options.BatchSize, shuffle: true, seed: options.Seed, resize: options.Resizes ? options.ImageSize : null)
+            .Take(batches)
+            .Select(b => (b.Images.to(Compute.Device).DetachFromDisposeScope(), b.Labels.to(Compute.Device).DetachFromDisposeScope()))
+            .ToList();
+    }
+
+    /// <summary>Trains every prepared batch once; returns images per second.</summary>
+    public double Pass(bool collect)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var (X, y) in _batches)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                _optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(_model.call(X), y);
+                loss.backward();
+                _optimizer.step();
+            }
+
+            if (collect)
+            {
+                NativeGarbage.Collect();
+            }
+        }
+
+        return _batches.Count * _batchSize / clock.Elapsed.TotalSeconds;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (X, y) in _batches)
+        {
+            X.Dispose();
+            y.Dispose();
+        }
+
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
 }
