@@ -24,7 +24,7 @@ public enum LearningRateSchedule
     Constant,
 
     /// <summary>
-    /// The one-cycle policy (Smith &amp; Topsekar, 2019), stepped after every batch: a cosine warm-up from
+    /// The one-cycle policy (Smith &amp; Topin, "Super-Convergence", 2019), stepped after every batch: a cosine warm-up from
     /// peak / 25 to the peak over the first 30% of the steps, then a cosine decay to peak / 250,000
     /// (PyTorch's and TorchSharp's <c>OneCycleLR</c> defaults; momentum cycles only with
     /// <see cref="TrainingOptions.CycleMomentum"/>).
@@ -81,7 +81,7 @@ public sealed record TrainingOptions : IHtmlRenderable
     /// <c>drop_last</c>). d2l keeps it; with 10,000 images and batch size 256 it holds 16 images, too few for batch
     /// norm's statistics, and its step can throw the network back (a new shuffle puts other images there each epoch).
     /// </summary>
-    public bool DropLast { get; init; }
+    public bool DropLast { get; init; } = true;
 
     /// <summary>Passes over the training images.</summary>
     public int Epochs { get; init; } = 5;
