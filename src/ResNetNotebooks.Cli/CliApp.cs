@@ -29,15 +29,16 @@ public static class CliApp
           --profile NAME         quick (default: shipped subset, 28x28, tuned recipe, 5 epochs),
                                  cpu (full data, 28x28, tuned recipe, 10 epochs),
                                  d2l (full data, 96x96, d2l's recipe, 10 epochs)
-          --recipe NAME          d2l (SGD lr 0.05, constant) or tuned (SGD lr 0.1 one-cycle, Nesterov momentum
-                                 0.9 cycled 0.95-0.85, weight decay 5e-4)
+          --recipe NAME          d2l (SGD lr 0.05, constant, every batch kept) or tuned (SGD one-cycle peaking at
+                                 0.1, Nesterov momentum 0.9, weight decay 5e-4, a smaller last batch skipped)
           --epochs N             passes over the training images
           --batch-size N         images per batch
+          --drop-last true|false skip each epoch's smaller last training batch
           --lr X                 learning rate (the one-cycle schedule's peak)
           --momentum X           SGD momentum (0: none)
           --nesterov true|false  Nesterov momentum
           --cycle-momentum true|false
-                                 with one-cycle: momentum +0.05 at low rates, -0.05 at the peak (tuned: true)
+                                 with one-cycle: momentum +0.05 at low rates, -0.05 at the peak (default false)
           --weight-decay X       L2 penalty
           --schedule NAME        constant or one-cycle
           --image-size N         28 (stored size) or larger, e.g. 96

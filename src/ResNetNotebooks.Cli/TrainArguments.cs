@@ -56,6 +56,7 @@ public sealed record TrainArguments(TrainingOptions Options, bool Explicit, stri
                 case "--momentum": { var v = Double(arg, Value()); overrides.Add(o => o with { Momentum = v }); break; }
                 case "--weight-decay": { var v = Double(arg, Value()); overrides.Add(o => o with { WeightDecay = v }); break; }
                 case "--nesterov": { var v = Bool(arg, Value()); overrides.Add(o => o with { Nesterov = v }); break; }
+                case "--drop-last": { var v = Bool(arg, Value()); overrides.Add(o => o with { DropLast = v }); break; }
                 case "--cycle-momentum": { var v = Bool(arg, Value()); overrides.Add(o => o with { CycleMomentum = v }); break; }
                 case "--schedule":
                 {

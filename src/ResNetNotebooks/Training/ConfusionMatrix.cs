@@ -74,6 +74,13 @@ public sealed class ConfusionMatrix
         return (ClassNames[best.Actual], ClassNames[best.Predicted], best.Count);
     }
 
+    /// <summary>A bar per class: the fraction of its images classified correctly.</summary>
+    public GenericChart ClassAccuracyChart() =>
+        Chart.Bar<double, string, string>(ClassAccuracy, Keys: ClassNames.ToArray(), Name: "recognised")
+            .WithXAxisStyle<double, double, string>(TitleText: "fraction of the class's test images classified correctly",
+                MinMax: new Tuple<double, double>(0, 1))
+            .WithSize(Width: 640, Height: 360);
+
     /// <summary>A heatmap with the counts written in the cells, true classes top to bottom.</summary>
     public GenericChart ToChart()
     {

@@ -8,6 +8,7 @@ namespace ResNetNotebooks.Training;
 /// two callbacks, e.g. the <c>Update</c> of two displayed values in a notebook. Throttled, so that a headless run's
 /// output stays small: the chart is redrawn when a training point is added (d2l's Animator: 5 per epoch) and after
 /// each epoch's test accuracy, the progress bar at most once per <c>progressInterval</c> and after each epoch.
+/// Both are shown once when the view is created, chart first: display the chart before the progress bar.
 /// </summary>
 /// <example>
 /// <code>
@@ -54,6 +55,11 @@ public sealed class LiveTrainingView : IDisposable
 
         trainer.BatchEnded += OnBatch;
         trainer.EpochEnded += OnEpoch;
+
+        // Update the chart first, then the progress bar, as they were displayed: a headless runner may bind updates
+        // to a cell's displays in the order in which they first arrive.
+        ShowChart();
+        ShowProgress();
     }
 
     /// <summary>The curves recorded so far.</summary>

@@ -21,6 +21,9 @@ namespace ResNetNotebooks.Training;
 /// epoch (model, optimizer state, epochs done, metrics so far), atomically. <see cref="LoadCheckpoint"/> restores it
 /// into a trainer built with the same options, and <see cref="Fit"/> then continues with the next epoch, giving the
 /// numbers of an uninterrupted run.</para>
+/// <para><b>Memory.</b> Besides the dispose scopes, the native objects TorchSharp leaves to finalizers are collected
+/// after every batch (<see cref="NativeGarbage"/>), and one unused evaluation pass runs before the first batch, so that
+/// the process's peak memory stays flat from the first epoch on.</para>
 /// <para><b>Progress.</b> <see cref="BatchEnded"/> and <see cref="EpochEnded"/> are raised on the training thread;
 /// handlers' time is not counted in the examples per second.</para>
 /// <para><b>Ownership.</b> The trainer owns the model and the optimizer; it does not own the datasets (keep them
@@ -67,7 +70,8 @@ public sealed class Trainer : IDisposable
         (_trainImages, _trainLabels) = Take(train, options.TrainImages, nameof(TrainingOptions.TrainImages));
         (_testImages, _testLabels) = Take(test, options.TestImages, nameof(TrainingOptions.TestImages));
         int? resize = options.Resizes ? options.ImageSize : null;
-        _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize);
+        _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize,
+            dropLast: options.DropLast);
         _testLoader = new BatchLoader(_testImages, _testLabels, options.BatchSize, shuffle: false, resize: resize);
 
         Compute.Seed(options.Seed);
@@ -103,7 +107,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Epochs done so far.</summary>
     public int CompletedEpochs => _history.Count;
 
-    /// <summary>Training images per epoch.</summary>
+    /// <summary>Training images per epoch (before a smaller last batch is dropped, see <see cref="TrainingOptions.DropLast"/>).</summary>
     public int TrainCount => _trainLoader.Count;
 
     /// <summary>Test images evaluated after each epoch.</summary>
@@ -129,6 +133,15 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var batchesLeftAtStart = (Options.Epochs - CompletedEpochs) * BatchesPerEpoch;
         var batchesDone = 0;
+        if (CompletedEpochs < Options.Epochs)
+        {
+            // One evaluation pass before the first batch, its result unused. Evaluation (eval mode, no gradients, its
+            // own batch shapes) leaves long-lived native allocations of its own; made for the first time after epoch 1,
+            // they land between the freed blocks of the training steps and epoch 2's peak memory ends up above epoch
+            // 1's (measured on quick: +0.9% to +5.3% without this pass, 0% to +0.7% with it).
+            RunEvaluation((_, _) => { });
+        }
+
         for (var epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
         {
             var metrics = TrainEpoch(epoch, clock, batchesLeftAtStart, ref batchesDone, cancellationToken);

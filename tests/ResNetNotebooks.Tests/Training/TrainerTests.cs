@@ -184,6 +184,22 @@ public class TrainerTests
         Assert.InRange(fcWeight.item<float>(), 1 / Math.Sqrt(8), Math.Sqrt(6.0 / 18));
     }
 
+    [Theory]
+    [InlineData(false, 4, 100)] // 32 + 32 + 32 + 4
+    [InlineData(true, 3, 96)]   // the 4-image batch is skipped
+    public void The_tuned_recipe_skips_a_smaller_last_batch_and_d2ls_keeps_it(bool dropLast, int batches, int imagesPerEpoch)
+    {
+        using var data = TinyRun.Data(train: 100);
+        using var trainer = new Trainer(TinyRun.Options with { Epochs = 1, DropLast = dropLast }, TinyRun.Model, data.Train, data.Test);
+        var seen = 0;
+        trainer.BatchEnded += (_, _) => seen++;
+
+        var m = trainer.Fit()[0];
+
+        Assert.Equal((batches, batches), (trainer.BatchesPerEpoch, seen));
+        Assert.Equal(0, m.TrainAccuracy * imagesPerEpoch % 1, 9); // a whole number of the images trained on
+    }
+
     [Fact]
     public void Asking_for_more_images_than_the_data_holds_names_the_option()
     {

@@ -51,17 +51,20 @@ public class TrainingViewsTests
         using var trainer = new Trainer(TinyRun.Options with { Epochs = 2 }, TinyRun.Model, data.Train, data.Test);
         var charts = 0;
         var bars = new List<TrainingProgressView>();
-        var view = new LiveTrainingView(trainer, _ => charts++, bars.Add, progressInterval: TimeSpan.FromHours(1));
+        var order = new List<string>();
+        var view = new LiveTrainingView(trainer, _ => { charts++; order.Add("chart"); }, p => { bars.Add(p); order.Add("bar"); },
+            progressInterval: TimeSpan.FromHours(1));
+        Assert.Equal(["chart", "bar"], order); // the order of the displays, for runners that bind updates in order
 
         using (view)
         {
             trainer.Fit();
         }
 
-        // Per epoch: points at batches 2, 4, 6, 8 redraw; the 5th point (batch 10) is drawn with the test accuracy. Then
-        // once more at the end.
-        Assert.Equal(2 * 5 + 1, charts);
-        // The first batch (the interval starts there), each epoch's end, and the end.
+        // Once at the start; per epoch, points at batches 2, 4, 6, 8 redraw and the 5th point (batch 10) is drawn with
+        // the test accuracy; once more at the end.
+        Assert.Equal(1 + 2 * 5 + 1, charts);
+        // At the start (the interval starts there), each epoch's end, and the end.
         Assert.Equal(1 + 2 + 1, bars.Count);
         Assert.True(bars[^1].Finished);
         Assert.Equal(1, bars[^1].Fraction);
@@ -111,5 +114,14 @@ public class TrainingViewsTests
         Assert.Equal(
             [("train loss", "0.367", "0.013"), ("train acc", "0.860", "0.997"), ("test acc", "0.853", "0.918"), ("examples/sec", "712", "4,671")],
             comparison.Rows());
+    }
+
+    [Fact]
+    public void The_metrics_table_shows_each_epoch_with_its_learning_rate_time_and_peak_memory()
+    {
+        var table = new MetricsTable([new EpochMetrics(1, 0.51234, 0.8, 0.75, 712.3, 0.0752351, 14.04, 0.66, 3L * 1048576)]);
+
+        Assert.Equal(["1", "0.512", "0.800", "0.750", "712", "0.07524", "14.0", "0.7", "3"], table.Rows().Single());
+        Assert.Contains("<th style=\"text-align:right\">peak MiB</th>", table.ToHtml());
     }
 }
