@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Reflection;
-using System.Text;
 using ResNetNotebooks.Notebooks;
 
 namespace ResNetNotebooks.Charts;
@@ -63,27 +61,13 @@ public sealed class Table : IHtmlRenderable
     /// <inheritdoc />
     public string ToHtml()
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        string Align(int c) => numeric[c] ? " style=\"text-align:right\"" : " style=\"text-align:left\"";
-        var html = new StringBuilder("<table><thead><tr>");
-        for (var c = 0; c < Columns.Count; c++)
-        {
-            html.Append($"<th{Align(c)}>{E(Columns[c])}</th>");
-        }
-
-        html.Append("</tr></thead><tbody>");
+        var table = new HtmlTable([.. Columns.Select((name, c) => new HtmlColumn(name, numeric[c] ? ColumnAlignment.Right : ColumnAlignment.Left))]);
         foreach (var row in Rows)
         {
-            html.Append("<tr>");
-            for (var c = 0; c < row.Count; c++)
-            {
-                html.Append($"<td{Align(c)}>{E(row[c])}</td>");
-            }
-
-            html.Append("</tr>");
+            table.AddRow([.. row]);
         }
 
-        return html.Append("</tbody></table>").ToString();
+        return table.ToHtml();
     }
 
     /// <inheritdoc />

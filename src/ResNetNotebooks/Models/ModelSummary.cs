@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using ResNetNotebooks.Notebooks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +23,7 @@ namespace ResNetNotebooks.Models;
 /// Console.WriteLine(summary);     // b1 Sequential [1, 64, 56, 56] 3,328 … Total params: 11,178,378
 /// </code>
 /// </example>
-public sealed class ModelSummary : ResNetNotebooks.Notebooks.IHtmlRenderable
+public sealed class ModelSummary : IHtmlRenderable
 {
     private ModelSummary(
         string modelName, long[] inputShape, long[] outputShape, IReadOnlyList<SummaryRow> rows, long total, long trainable)
@@ -152,28 +152,18 @@ public sealed class ModelSummary : ResNetNotebooks.Notebooks.IHtmlRenderable
     /// <returns>The table with a caption, one body row per <see cref="Rows"/> entry and the totals in the footer.</returns>
     public string ToHtml()
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        const string Right = " style=\"text-align:right\"";
-        var html = new StringBuilder();
-        html.AppendLine("<table class=\"model-summary\">");
-        html.AppendLine($"<caption>{E(ModelName)}: input {E(Guard.Format(InputShape))} → output {E(Guard.Format(OutputShape))}</caption>");
-        html.AppendLine($"<thead><tr><th>Layer</th><th>Type</th><th>Output shape</th><th{Right}>Param #</th></tr></thead>");
-        html.AppendLine("<tbody>");
+        var table = new HtmlTable("model-summary", new("Layer"), new("Type"), new("Output shape"), HtmlColumn.Number("Param #"))
+            .WithCaption($"{ModelName}: input {Guard.Format(InputShape)} → output {Guard.Format(OutputShape)}");
         foreach (var r in Rows)
         {
-            html.AppendLine(
-                $"<tr><td>{E(r.Name)}</td><td>{E(r.TypeName)}</td><td>{E(ShapeText(r.OutputShape))}</td>" +
-                $"<td{Right}>{Number(r.Parameters)}</td></tr>");
+            table.AddRow(r.Name, r.TypeName, ShapeText(r.OutputShape), Number(r.Parameters));
         }
 
-        html.AppendLine("</tbody>");
-        html.AppendLine("<tfoot>");
-        html.AppendLine($"<tr><th colspan=\"3\">Total params</th><td{Right}>{Number(TotalParameters)}</td></tr>");
-        html.AppendLine($"<tr><th colspan=\"3\">Trainable params</th><td{Right}>{Number(TrainableParameters)}</td></tr>");
-        html.AppendLine($"<tr><th colspan=\"3\">Non-trainable params</th><td{Right}>{Number(NonTrainableParameters)}</td></tr>");
-        html.AppendLine("</tfoot>");
-        html.Append("</table>");
-        return html.ToString();
+        return table
+            .AddFooter("Total params", Number(TotalParameters))
+            .AddFooter("Trainable params", Number(TrainableParameters))
+            .AddFooter("Non-trainable params", Number(NonTrainableParameters))
+            .ToHtml();
     }
 
     private static long Count(IEnumerable<Tensor> parameters) => parameters.Sum(p => p.numel());

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using ResNetNotebooks.Notebooks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -137,19 +137,14 @@ public sealed class MultiplyAdds : ResNetNotebooks.Notebooks.IHtmlRenderable
     /// <returns>The table.</returns>
     public string ToHtml()
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        const string Right = " style=\"text-align:right\"";
-        var html = new StringBuilder("<table class=\"multiply-adds\">");
-        html.Append($"<caption>{E(ModelName)}: multiply-adds for input {E(Guard.Format(InputShape))}</caption>");
-        html.Append($"<thead><tr><th>Layer</th><th>Type</th><th>Output shape</th><th{Right}>Multiply-adds</th></tr></thead><tbody>");
+        var table = new HtmlTable("multiply-adds", new("Layer"), new("Type"), new("Output shape"), HtmlColumn.Number("Multiply-adds"))
+            .WithCaption($"{ModelName}: multiply-adds for input {Guard.Format(InputShape)}");
         foreach (var l in Layers)
         {
-            html.Append($"<tr><td>{E(l.Name)}</td><td>{E(l.TypeName)}</td><td>{E(Guard.Format(l.OutputShape))}</td><td{Right}>{Number(l.MultiplyAdds)}</td></tr>");
+            table.AddRow(l.Name, l.TypeName, Guard.Format(l.OutputShape), Number(l.MultiplyAdds));
         }
 
-        html.Append($"</tbody><tfoot><tr><th colspan=\"3\">Total</th><td{Right}>{Number(Total)}</td></tr>");
-        html.Append($"<tr><th colspan=\"3\">Per image</th><td{Right}>{Number(PerImage)}</td></tr></tfoot></table>");
-        return html.ToString();
+        return table.AddFooter("Total", Number(Total)).AddFooter("Per image", Number(PerImage)).ToHtml();
     }
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using ResNetNotebooks.Notebooks;
 
 namespace ResNetNotebooks.Models;
 
@@ -53,18 +53,16 @@ public sealed class TimingComparison : ResNetNotebooks.Notebooks.IHtmlRenderable
     /// <returns>The table.</returns>
     public string ToHtml()
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
         static string Ms(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
-        const string Right = " style=\"text-align:right\"";
-        var html = new StringBuilder("<table class=\"forward-timer\">");
-        html.Append($"<caption>Forward time for input {E(Guard.Format(InputShape))} (interleaved runs, eval mode, no gradients)</caption>");
-        html.Append($"<thead><tr><th>Module</th><th{Right}>median ms</th><th{Right}>min ms</th><th{Right}>max ms</th><th{Right}>runs</th><th{Right}>median ÷ {E(Modules[0].Name)}</th></tr></thead><tbody>");
+        var table = new HtmlTable("forward-timer", new("Module"), HtmlColumn.Number("median ms"), HtmlColumn.Number("min ms"),
+                HtmlColumn.Number("max ms"), HtmlColumn.Number("runs"), HtmlColumn.Number($"median ÷ {Modules[0].Name}"))
+            .WithCaption($"Forward time for input {Guard.Format(InputShape)} (interleaved runs, eval mode, no gradients)");
         foreach (var m in Modules)
         {
-            html.Append($"<tr><td>{E(m.Name)}</td><td{Right}>{Ms(m.Median)}</td><td{Right}>{Ms(m.Min)}</td><td{Right}>{Ms(m.Max)}</td>" +
-                        $"<td{Right}>{m.Milliseconds.Count}</td><td{Right}>{Ms(Ratio(m.Name, Modules[0].Name))}</td></tr>");
+            table.AddRow(m.Name, Ms(m.Median), Ms(m.Min), Ms(m.Max), m.Milliseconds.Count.ToString(CultureInfo.InvariantCulture),
+                Ms(Ratio(m.Name, Modules[0].Name)));
         }
 
-        return html.Append("</tbody></table>").ToString();
+        return table.ToHtml();
     }
 }

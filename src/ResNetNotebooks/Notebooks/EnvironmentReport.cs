@@ -1,7 +1,5 @@
-using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using ResNetNotebooks.Native;
 using TorchSharp;
 
@@ -52,12 +50,13 @@ public sealed record EnvironmentReport(IReadOnlyList<(string Item, string Value)
     /// <inheritdoc />
     public string ToHtml()
     {
-        var html = new StringBuilder("<table><thead><tr><th style=\"text-align:left\">item</th><th style=\"text-align:left\">value</th></tr></thead><tbody>");
+        var table = new HtmlTable(new HtmlColumn("item"), new HtmlColumn("value") { Code = true });
         foreach (var (item, value) in Rows)
         {
-            html.Append($"<tr><td style=\"text-align:left\">{WebUtility.HtmlEncode(item)}</td><td style=\"text-align:left\"><code>{WebUtility.HtmlEncode(value)}</code></td></tr>");
+            table.AddRow(item, value);
         }
-        return html.Append("</tbody></table>").ToString();
+
+        return table.ToHtml();
     }
 
     /// <inheritdoc />

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ResNetNotebooks.Notebooks;
 
 namespace ResNetNotebooks.Training;
@@ -29,19 +28,13 @@ public sealed record MetricsTable(IReadOnlyList<EpochMetrics> History) : IHtmlRe
     /// <inheritdoc />
     public string ToHtml()
     {
-        var html = new StringBuilder("<table><thead><tr>");
-        foreach (var h in Header)
-        {
-            html.Append($"<th style=\"text-align:right\">{h}</th>");
-        }
-
-        html.Append("</tr></thead><tbody>");
+        var table = new HtmlTable([.. Header.Select(HtmlColumn.Number)]);
         foreach (var row in Rows())
         {
-            html.Append("<tr>").AppendJoin("", row.Select(c => $"<td style=\"text-align:right\">{c}</td>")).Append("</tr>");
+            table.AddRow(row);
         }
 
-        return html.Append("</tbody></table>").ToString();
+        return table.ToHtml();
     }
 
     /// <inheritdoc />

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using ResNetNotebooks.Notebooks;
 
 namespace ResNetNotebooks.Training;
@@ -37,15 +35,16 @@ public sealed record ResultComparison(EpochMetrics Run, string RunName, Publishe
     /// <inheritdoc />
     public string ToHtml()
     {
-        var html = new StringBuilder("<table><thead><tr><th style=\"text-align:left\">after the last epoch</th>")
-            .Append($"<th style=\"text-align:right\">this run<br><small>{WebUtility.HtmlEncode(RunName)}</small></th>")
-            .Append($"<th style=\"text-align:right\">published<br><small>{WebUtility.HtmlEncode(Published.Source)}</small></th></tr></thead><tbody>");
+        var table = new HtmlTable(
+            new HtmlColumn("after the last epoch"),
+            HtmlColumn.Number("this run") with { Note = RunName },
+            HtmlColumn.Number("published") with { Note = Published.Source });
         foreach (var (metric, run, published) in Rows())
         {
-            html.Append($"<tr><td style=\"text-align:left\">{metric}</td><td style=\"text-align:right\">{run}</td><td style=\"text-align:right\">{published}</td></tr>");
+            table.AddRow(metric, run, published);
         }
 
-        return html.Append("</tbody></table>").ToString();
+        return table.ToHtml();
     }
 
     /// <inheritdoc />

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json.Serialization;
 using ResNetNotebooks.Notebooks;
 
@@ -215,13 +213,13 @@ public sealed record TrainingOptions : IHtmlRenderable
     /// <inheritdoc />
     public string ToHtml()
     {
-        var html = new StringBuilder("<table><thead><tr><th style=\"text-align:left\">setting</th><th style=\"text-align:left\">value</th></tr></thead><tbody>");
+        var table = new HtmlTable(new HtmlColumn("setting"), new HtmlColumn("value"));
         foreach (var (name, value) in Rows())
         {
-            html.Append($"<tr><td style=\"text-align:left\">{WebUtility.HtmlEncode(name)}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(value)}</td></tr>");
+            table.AddRow(name, value);
         }
 
-        return html.Append("</tbody></table>").ToString();
+        return table.ToHtml();
     }
 
     /// <summary>One line, e.g. <c>quick: tuned, subset, 28×28, 5 epochs, batch 256, lr 0.1 one-cycle, seed 0</c>.</summary>

@@ -7,7 +7,7 @@ namespace ResNetNotebooks.Training;
 /// <remarks>
 /// <list type="table">
 /// <item><term>quick</term><description>the shipped subset (10,000 / 2,000 images) at 28×28, the tuned recipe,
-/// 5 epochs: the notebooks' first-run and CI default, about 70 s on two cores.</description></item>
+/// 5 epochs: the notebooks' first-run and CI default, about 85 s on two cores.</description></item>
 /// <item><term>cpu</term><description>the full dataset at 28×28, the tuned recipe, 10 epochs: the best a CPU does in
 /// about a quarter of an hour.</description></item>
 /// <item><term>d2l</term><description>d2l's <c>train_ch6</c> as the chapter runs it: full data resized to 96×96,
@@ -63,9 +63,9 @@ public static class TrainingProfiles
     /// settings with nothing changed but the seed; null for other settings (no floor is known).
     /// </summary>
     /// <remarks>
-    /// quick: 0.85 (this code on 2 CPU threads, seeds 0–4: 0.877–0.889; the seed's PyTorch code with the tuned optimizer
-    /// settings: 0.84–0.88); cpu: 0.92 (PyTorch: 0.931 with two seeds); d2l: 0.90 (d2l published 0.918;
-    /// PyTorch 0.909 and 0.918).
+    /// quick: 0.85 (this code on 2 CPU threads, seeds 0–7: 0.877–0.891; the seed's PyTorch code with the tuned optimizer
+    /// settings: 0.84–0.88); cpu: 0.92 (this code, seed 0: 0.930; PyTorch: 0.931 with two seeds); d2l: 0.90 (d2l
+    /// published 0.918; PyTorch 0.909 and 0.918).
     /// </remarks>
     public static double? TestAccuracyFloor(TrainingOptions options)
     {

@@ -141,7 +141,7 @@ public class ModelSummaryTests
         Assert.Contains("x&lt;&amp;&gt;", html);
         Assert.DoesNotContain("x<&>", html);
         Assert.Contains("10,010", html);                              // 1000·10 + 10
-        Assert.Contains("<td>[1, 10]</td>", html);
+        Assert.Contains("<td style=\"text-align:left\">[1, 10]</td>", html);
     }
 
     [Fact]

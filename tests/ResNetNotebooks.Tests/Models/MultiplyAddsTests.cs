@@ -82,7 +82,7 @@ public class MultiplyAddsTests
         var macs = MultiplyAdds.Count(blk, [2, 3, 6, 6]);
 
         Assert.True(blk.training);
-        Assert.Contains("<td>downsample</td>", macs.ToHtml());
+        Assert.Contains("<td style=\"text-align:left\">downsample</td>", macs.ToHtml());
         Assert.Contains("Per image:", macs.ToString());
     }
 
