@@ -5,6 +5,7 @@ using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Tests.Cli;
 
+[Collection(GlobalTorchState.Name)]
 public class CliTests
 {
     /// <summary>A tiny run on the shipped subset: 64 training images in 2 batches, 32 test images, 2 epochs.</summary>

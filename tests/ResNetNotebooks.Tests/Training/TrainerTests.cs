@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace ResNetNotebooks.Tests.Training;
 
+[Collection(GlobalTorchState.Name)]
 public class TrainerTests
 {
     [Fact]

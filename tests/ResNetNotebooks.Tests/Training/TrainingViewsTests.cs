@@ -3,6 +3,7 @@ using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Tests.Training;
 
+[Collection(GlobalTorchState.Name)]
 public class TrainingViewsTests
 {
     private static BatchProgress Batch(int epoch, int batch, int batches = 40, int epochs = 5) =>
