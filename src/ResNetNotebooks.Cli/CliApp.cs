@@ -74,13 +74,12 @@ public static class CliApp
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> createModel)
     {
         ArgumentNullException.ThrowIfNull(args);
-        Func<int> command;
         try
         {
-            command = args.FirstOrDefault() switch
+            Func<int> command = args.FirstOrDefault() switch
             {
-                "train" => TrainCommand.Prepare(TrainArguments.Parse(args[1..]), Console(stdout), stderr, createModel),
-                "fetch-data" => FetchDataCommand.Prepare(args[1..], stdout, stderr),
+                "train" => TrainCommand.Prepare(TrainArguments.Parse(args[1..]), Console(stdout), createModel),
+                "fetch-data" => FetchDataCommand.Prepare(args[1..], stdout),
                 "help" or "-h" or "--help" => () =>
                 {
                     stdout.WriteLine(Usage);
@@ -89,6 +88,11 @@ public static class CliApp
                 null => throw new UsageException("no command given."),
                 var other => throw new UsageException($"unknown command '{other}'; use train, fetch-data or help."),
             };
+
+            // Only now, with the command line understood and before any torch call: make TorchSharp's native
+            // libraries loadable on this machine.
+            TorchNative.EnsureLoadable();
+            return command();
         }
         catch (UsageException e)
         {
@@ -96,25 +100,11 @@ public static class CliApp
             stderr.WriteLine();
             stderr.WriteLine(Usage);
             return BadArguments;
-        }
-
-        try
-        {
-            // Before any torch call: make TorchSharp's native libraries loadable on this machine.
-            TorchNative.EnsureLoadable();
-            return command();
         }
         catch (TorchSharpSetupException e)
         {
             stderr.WriteLine($"resnet-cli: TorchSharp cannot run here. {e.Message}");
             return Failed;
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"resnet-cli: {e.Message}");
-            stderr.WriteLine();
-            stderr.WriteLine(Usage);
-            return BadArguments;
         }
         catch (CommandFailedException e)
         {

@@ -8,7 +8,7 @@ internal static class FetchDataCommand
 {
     /// <summary>Parses the options and returns the download.</summary>
     /// <exception cref="UsageException">An unknown option or a missing value.</exception>
-    public static Func<int> Prepare(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    public static Func<int> Prepare(IReadOnlyList<string> args, TextWriter stdout)
     {
         string? folder = null;
         var force = false;

@@ -41,7 +41,7 @@ public sealed record TrainArguments(TrainingOptions Options, bool Explicit, stri
             switch (arg)
             {
                 case "--profile": profile = Value(); break;
-                case "--recipe": recipe = ParseRecipe(Value()); break;
+                case "--recipe": recipe = Choice(arg, Value(), ("d2l", TrainingRecipe.D2l), ("tuned", TrainingRecipe.Tuned)); break;
                 case "--out": outFolder = Value(); break;
                 case "--resume": resume = Flag(arg, inline); break;
                 case "--overwrite": overwrite = Flag(arg, inline); break;
@@ -60,37 +60,13 @@ public sealed record TrainArguments(TrainingOptions Options, bool Explicit, stri
                 case "--cycle-momentum": { var v = Bool(arg, Value()); overrides.Add(o => o with { CycleMomentum = v }); break; }
                 case "--schedule":
                 {
-                    var v = Value() switch
-                    {
-                        "constant" => LearningRateSchedule.Constant,
-                        "one-cycle" or "onecycle" => LearningRateSchedule.OneCycle,
-                        var s => throw new UsageException($"--schedule takes constant or one-cycle, not '{s}'."),
-                    };
+                    var v = Choice(arg, Value(), ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle),
+                        ("onecycle", LearningRateSchedule.OneCycle));
                     overrides.Add(o => o with { Schedule = v });
                     break;
                 }
-                case "--data":
-                {
-                    var v = Value() switch
-                    {
-                        "subset" => TrainingData.Subset,
-                        "full" => TrainingData.Full,
-                        var s => throw new UsageException($"--data takes subset or full, not '{s}'."),
-                    };
-                    overrides.Add(o => o with { Data = v });
-                    break;
-                }
-                case "--init":
-                {
-                    var v = Value() switch
-                    {
-                        "xavier" => WeightInit.Xavier,
-                        "default" => WeightInit.Default,
-                        var s => throw new UsageException($"--init takes xavier or default, not '{s}'."),
-                    };
-                    overrides.Add(o => o with { Init = v });
-                    break;
-                }
+                case "--data": { var v = Choice(arg, Value(), ("subset", TrainingData.Subset), ("full", TrainingData.Full)); overrides.Add(o => o with { Data = v }); break; }
+                case "--init": { var v = Choice(arg, Value(), ("xavier", WeightInit.Xavier), ("default", WeightInit.Default)); overrides.Add(o => o with { Init = v }); break; }
                 case var a when a.StartsWith('-'):
                     throw new UsageException($"unknown option {a} for train.");
                 default:
@@ -131,12 +107,22 @@ public sealed record TrainArguments(TrainingOptions Options, bool Explicit, stri
         return new TrainArguments(options, profile is not null || recipe is not null || overrides.Count > 0, outFolder, resume, overwrite, threads);
     }
 
-    private static TrainingRecipe ParseRecipe(string value) => value switch
+    /// <summary>The value named <paramref name="text"/> among <paramref name="choices"/>; the error lists the distinct
+    /// values' first names (later names of the same value are accepted spellings).</summary>
+    private static T Choice<T>(string name, string text, params (string Name, T Value)[] choices)
+        where T : struct, Enum
     {
-        "d2l" => TrainingRecipe.D2l,
-        "tuned" => TrainingRecipe.Tuned,
-        _ => throw new UsageException($"--recipe takes d2l or tuned, not '{value}'."),
-    };
+        foreach (var (choice, value) in choices)
+        {
+            if (choice == text)
+            {
+                return value;
+            }
+        }
+
+        var names = choices.DistinctBy(c => c.Value).Select(c => c.Name);
+        throw new UsageException($"{name} takes {string.Join(" or ", names)}, not '{text}'.");
+    }
 
     private static bool Flag(string name, string? inline) => inline switch
     {

@@ -22,7 +22,7 @@ internal static class TrainCommand
     public static nn.Module<Tensor, Tensor> ResNet18() => ResNet.ResNet18();
 
     /// <summary>Checks what can be checked without torch and returns the run.</summary>
-    public static Func<int> Prepare(TrainArguments arguments, IAnsiConsole console, TextWriter stderr, Func<nn.Module<Tensor, Tensor>> createModel) =>
+    public static Func<int> Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel) =>
         () => Run(arguments, console, createModel);
 
     private static int Run(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
@@ -45,7 +45,7 @@ internal static class TrainCommand
             {
                 throw new UsageException(
                     $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", Differences(resumeFrom.Options, options))}. Give only --out and --resume (or the same settings).");
+                    $"{string.Join("; ", resumeFrom.Options.Differences(options, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
             }
 
             options = resumeFrom.Options;
@@ -86,6 +86,8 @@ internal static class TrainCommand
 
         var chartPath = Path.Combine(outFolder, ChartFileName);
         AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
+        // Once more from the history: after a resume with no epoch left (a crash between the last checkpoint and its
+        // metrics row), the file would otherwise lack the last epoch.
         MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
         if (trainer.History.Count > 0)
         {
@@ -175,8 +177,4 @@ internal static class TrainCommand
             return Path.Combine("runs", profile);
         }
     }
-
-    private static IEnumerable<string> Differences(TrainingOptions saved, TrainingOptions given) =>
-        saved.Rows().Zip(given.Rows()).Where(p => p.First.Value != p.Second.Value)
-            .Select(p => $"{p.First.Name}: checkpoint {p.First.Value}, given {p.Second.Value}");
 }

@@ -85,12 +85,4 @@ public static class Checkpoint
         readTensors(info, reader);
         return info;
     }
-
-    /// <summary>The settings that differ, as "Name: a → b".</summary>
-    internal static IEnumerable<string> Differences(TrainingOptions saved, TrainingOptions wanted) =>
-        typeof(TrainingOptions).GetProperties()
-            .Where(p => p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0)
-            .Select(p => (p.Name, Saved: p.GetValue(saved), Wanted: p.GetValue(wanted)))
-            .Where(x => !Equals(x.Saved, x.Wanted))
-            .Select(x => FormattableString.Invariant($"{x.Name}: checkpoint {x.Saved ?? "null"}, asked {x.Wanted ?? "null"}"));
 }

@@ -47,11 +47,7 @@ public sealed class LiveTrainingView : IDisposable
         _showProgress = showProgress;
         _progressInterval = progressInterval ?? TimeSpan.FromSeconds(1);
         _lastEpoch = trainer.History.LastOrDefault();
-        Curves = new TrainingCurves(trainer.Options.Epochs, pointsPerEpoch);
-        foreach (var m in trainer.History)
-        {
-            Curves.Add(m);
-        }
+        Curves = TrainingCurves.For(trainer, pointsPerEpoch);
 
         trainer.BatchEnded += OnBatch;
         trainer.EpochEnded += OnEpoch;

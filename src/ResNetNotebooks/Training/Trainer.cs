@@ -202,7 +202,7 @@ public sealed class Trainer : IDisposable
             {
                 throw new InvalidDataException(
                     $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these. " +
-                    $"Differences: {string.Join("; ", Checkpoint.Differences(info.Options, Options))}. " +
+                    $"Differences: {string.Join("; ", info.Options.Differences(Options, "checkpoint", "asked"))}. " +
                     "Resume with the checkpoint's settings, or start a new run in another folder.");
             }
 

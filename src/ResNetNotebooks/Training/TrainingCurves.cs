@@ -49,10 +49,10 @@ public sealed class TrainingCurves
     public IReadOnlyList<(double Epoch, double Value)> TestAccuracy => _testAccuracy;
 
     /// <summary>
-    /// Curves that follow <paramref name="trainer"/>: its earlier epochs (after a resume) as one point each, then
-    /// <see cref="PointsPerEpoch"/> points per epoch as it trains.
+    /// Curves for <paramref name="trainer"/>'s run holding its epochs so far (after a resume), one point each; add
+    /// to them as it trains, or use <see cref="Record"/>.
     /// </summary>
-    public static TrainingCurves Record(Trainer trainer, int pointsPerEpoch = 5)
+    public static TrainingCurves For(Trainer trainer, int pointsPerEpoch = 5)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         var curves = new TrainingCurves(trainer.Options.Epochs, pointsPerEpoch);
@@ -61,6 +61,16 @@ public sealed class TrainingCurves
             curves.Add(m);
         }
 
+        return curves;
+    }
+
+    /// <summary>
+    /// Curves that follow <paramref name="trainer"/>: its earlier epochs (after a resume) as one point each, then
+    /// <see cref="PointsPerEpoch"/> points per epoch as it trains.
+    /// </summary>
+    public static TrainingCurves Record(Trainer trainer, int pointsPerEpoch = 5)
+    {
+        var curves = For(trainer, pointsPerEpoch);
         trainer.BatchEnded += (_, p) => curves.Add(p);
         trainer.EpochEnded += (_, m) => curves.Add(m);
         return curves;
@@ -106,15 +116,15 @@ public sealed class TrainingCurves
     /// <summary>The curves as a line chart: x from 0 to <see cref="Epochs"/>, the legend of d2l's Animator.</summary>
     public GenericChart ToChart()
     {
-        static GenericChart Line(IReadOnlyList<(double Epoch, double Value)> points, string name, string dash) =>
+        static GenericChart Line(IReadOnlyList<(double Epoch, double Value)> points, string name, StyleParam.DrawingStyle dash) =>
             Chart.Line<double, double, string>(points.Select(p => p.Epoch), points.Select(p => p.Value), Name: name, ShowMarkers: true,
-                LineDash: dash == "dash" ? StyleParam.DrawingStyle.Dash : dash == "dot" ? StyleParam.DrawingStyle.Dot : StyleParam.DrawingStyle.Solid);
+                LineDash: dash);
 
         return Chart.Combine(
             [
-                Line(_trainLoss, "train loss", "solid"),
-                Line(_trainAccuracy, "train acc", "dash"),
-                Line(_testAccuracy, "test acc", "dot"),
+                Line(_trainLoss, "train loss", StyleParam.DrawingStyle.Solid),
+                Line(_trainAccuracy, "train acc", StyleParam.DrawingStyle.Dash),
+                Line(_testAccuracy, "test acc", StyleParam.DrawingStyle.Dot),
             ])
             .WithXAxisStyle<double, double, string>(TitleText: "epoch", MinMax: new Tuple<double, double>(0, Epochs))
             .WithYAxisStyle<double, double, string>(TitleText: "loss / accuracy")

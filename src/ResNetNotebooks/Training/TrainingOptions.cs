@@ -183,6 +183,23 @@ public sealed record TrainingOptions : IHtmlRenderable
         Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier or Default");
     }
 
+    /// <summary>
+    /// The settings in which <paramref name="other"/> differs from these, one line each, e.g.
+    /// <c>Seed: checkpoint 0, given 3</c> (every stored setting is compared, so no difference goes unnamed).
+    /// </summary>
+    /// <param name="other">The settings to compare with.</param>
+    /// <param name="thisName">What these settings are, e.g. "checkpoint".</param>
+    /// <param name="otherName">What <paramref name="other"/> is, e.g. "given".</param>
+    public IEnumerable<string> Differences(TrainingOptions other, string thisName, string otherName)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return typeof(TrainingOptions).GetProperties()
+            .Where(p => p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0)
+            .Select(p => (p.Name, Mine: p.GetValue(this), Theirs: p.GetValue(other)))
+            .Where(x => !Equals(x.Mine, x.Theirs))
+            .Select(x => FormattableString.Invariant($"{x.Name}: {thisName} {x.Mine ?? "null"}, {otherName} {x.Theirs ?? "null"}"));
+    }
+
     /// <summary>The settings as (name, value) rows, in the order a reader meets them.</summary>
     public IReadOnlyList<(string Name, string Value)> Rows()
     {

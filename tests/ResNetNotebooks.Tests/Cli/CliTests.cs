@@ -117,7 +117,7 @@ public class CliTests
         Assert.Equal(1, again.Code);
         Assert.Contains("already holds a checkpoint (epoch 2 of 2", again.Err);
         Assert.Equal(2, differentResume.Code);
-        Assert.Contains("seed: checkpoint 0, given 3", differentResume.Err);
+        Assert.Contains("Seed: checkpoint 0, given 3", differentResume.Err);
         Assert.Equal(0, overwrite.Code);
         Assert.Equal(3, Checkpoint.ReadInfo(folder.Combine("checkpoint.bin")).Options.Seed);
     }
