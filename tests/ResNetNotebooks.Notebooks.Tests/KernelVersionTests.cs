@@ -24,10 +24,17 @@ public sealed class KernelVersionTests
             restore.WaitForExit();
             Assert.Equal(0, restore.ExitCode);
         }
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var toolKernel = Directory.GetFiles(Path.Combine(packages, "microsoft.dotnet-interactive", tool), "Microsoft.DotNet.Interactive.dll", SearchOption.AllDirectories).First();
+        // Where the restored tool is: NUGET_PACKAGES when set, but `dotnet tool restore` reuses a copy its per-user
+        // resolver cache already knows (in the default folder) instead of downloading it into a new NUGET_PACKAGES.
+        var folders = new[]
+        {
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        };
+        var toolFolder = folders.Where(f => !string.IsNullOrEmpty(f)).Select(f => Path.Combine(f!, "microsoft.dotnet-interactive", tool))
+            .FirstOrDefault(Directory.Exists);
+        Assert.True(toolFolder is not null, $"dotnet-interactive {tool} was restored but is in none of: {string.Join(", ", folders.Where(f => !string.IsNullOrEmpty(f)))}");
+        var toolKernel = Directory.GetFiles(toolFolder!, "Microsoft.DotNet.Interactive.dll", SearchOption.AllDirectories).First();
 
         var runnerKernel = InformationalVersion(typeof(Microsoft.DotNet.Interactive.Kernel).Assembly);
         var bundled = FileVersionInfo.GetVersionInfo(toolKernel).ProductVersion!.Split('+')[0];
