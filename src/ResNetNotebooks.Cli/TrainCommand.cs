@@ -6,6 +6,8 @@ using ResNetNotebooks.Notebooks;
 using ResNetNotebooks.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
+using ResNetNotebooks.Display;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Cli;
 
@@ -63,7 +65,7 @@ internal static class TrainCommand
             console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
         }
 
-        console.WriteLine($"Training: {options}");
+        console.WriteLine($"Training: {TrainingOptionsView.Describe(options)}");
         console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
         using var data = LoadData(options);
         using var trainer = new Trainer(options, createModel, data.Train, data.Test) { CheckpointPath = checkpointPath };

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ResNetNotebooks;
+using ResNetNotebooks.Native;
 using System.Text.Json.Nodes;
 
 namespace ResNetNotebooks.Runner;

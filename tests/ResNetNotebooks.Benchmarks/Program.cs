@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ResNetNotebooks;
 using ResNetNotebooks.Data;
 using ResNetNotebooks.Models;
 using ResNetNotebooks.Native;

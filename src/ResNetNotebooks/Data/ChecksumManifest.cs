@@ -1,4 +1,5 @@
 using System.Text;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Data;
 

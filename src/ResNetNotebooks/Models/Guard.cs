@@ -41,21 +41,16 @@ internal static class Guard
                 ? "add the batch dimension with x.unsqueeze(0) for a single image"
                 : $"reshape it to (N, {channels}, H, W)";
             throw new ArgumentException(
-                $"{owner} expects a 4-D input (N, C, H, W) but got a {shape.Length}-D tensor of shape {Format(shape)}; {fix}.",
+                $"{owner} expects a 4-D input (N, C, H, W) but got a {shape.Length}-D tensor of shape {ShapeText.Of(shape)}; {fix}.",
                 nameof(input));
         }
 
         if (shape[1] != channels)
         {
             throw new ArgumentException(
-                $"{owner} expects {channels} input channel(s) but the input has {shape[1]} (shape {Format(shape)}); " +
+                $"{owner} expects {channels} input channel(s) but the input has {shape[1]} (shape {ShapeText.Of(shape)}); " +
                 $"pass a tensor of shape (N, {channels}, H, W) or build it with {rebuildHint}{shape[1]}.",
                 nameof(input));
         }
     }
-
-    /// <summary>Formats a shape as <c>[1, 64, 56, 56]</c>, the way the summary tables print it.</summary>
-    /// <param name="shape">The sizes of the dimensions.</param>
-    /// <returns>The bracketed, comma-separated sizes.</returns>
-    public static string Format(IEnumerable<long> shape) => $"[{string.Join(", ", shape)}]";
 }

@@ -21,7 +21,7 @@ namespace ResNetNotebooks.Models;
 /// </para>
 /// <para>
 /// The ReLUs are the functional <c>relu</c> (as in d2l), so they are not modules and have no row in a
-/// <see cref="ModelSummary"/>. All convolutions have a bias by default, as in d2l (torchvision has none).
+/// <c>ModelSummary</c>. All convolutions have a bias by default, as in d2l (torchvision has none).
 /// </para>
 /// </remarks>
 /// <example>
@@ -120,8 +120,8 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
         if (!y.shape.SequenceEqual(x.shape))
         {
             throw new InvalidOperationException(
-                $"{Describe(InChannels, OutChannels, Stride)}: the residual branch gives {Guard.Format(y.shape)} but the " +
-                $"shortcut gives {Guard.Format(x.shape)}, so they cannot be added; pass a downsample module that maps " +
+                $"{Describe(InChannels, OutChannels, Stride)}: the residual branch gives {ShapeText.Of(y.shape)} but the " +
+                $"shortcut gives {ShapeText.Of(x.shape)}, so they cannot be added; pass a downsample module that maps " +
                 $"(N, {InChannels}, H, W) to (N, {OutChannels}, ⌈H / {Stride}⌉, ⌈W / {Stride}⌉), e.g. " +
                 $"Shortcuts.Projection({InChannels}, {OutChannels}, {Stride}).");
         }

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using ResNetNotebooks.Native;
 using TorchSharp;
+using ResNetNotebooks.Native;
+using ResNetNotebooks.Display;
 
 namespace ResNetNotebooks.Notebooks;
 

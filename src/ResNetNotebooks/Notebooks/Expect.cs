@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchSharp;
+using ResNetNotebooks.Models;
 
 namespace ResNetNotebooks.Notebooks;
 
@@ -78,11 +79,4 @@ public static class Expect
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-}
-
-/// <summary>Writes tensor shapes the way PyTorch prints them, e.g. <c>(4, 3, 6, 6)</c>.</summary>
-public static class ShapeText
-{
-    /// <summary>The shape as <c>(d0, d1, …)</c>.</summary>
-    public static string Of(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
 }

@@ -4,6 +4,10 @@ using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 using TorchSharp;
+using ResNetNotebooks.Display;
+using ResNetNotebooks.Inspection;
+using ResNetNotebooks.Models;
+using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Notebooks;
 
@@ -29,7 +33,19 @@ public static class NotebookFormatters
         Formatter.Register<GenericChart>(PlotlyHtml.Fragment, Html);
         Formatter.Register<IHtmlRenderable>(x => x.ToHtml(), Html);
         Formatter.Register<IHtmlRenderable>(x => x.ToString() ?? "", Text);
+
+        // The inspection tools and the training settings know nothing of display; their tables live in Display.
+        RegisterTable<ModelSummary>(InspectionTables.ToTable);
+        RegisterTable<MultiplyAdds>(InspectionTables.ToTable);
+        RegisterTable<TimingComparison>(InspectionTables.ToTable);
+        RegisterTable<TrainingOptions>(TrainingOptionsView.ToTable);
         HookXPlot();
+    }
+
+    private static void RegisterTable<T>(Func<T, HtmlTable> table)
+    {
+        Formatter.Register<T>(x => table(x).ToHtml(), Html);
+        Formatter.Register<T>(x => table(x).ToString(), Text);
     }
 
     /// <summary>

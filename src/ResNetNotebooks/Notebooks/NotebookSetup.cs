@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.DotNet.Interactive;
+using ResNetNotebooks.Display;
 using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Notebooks;

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Training;
 
@@ -45,6 +46,38 @@ public static class Checkpoint
     /// <summary>Reads only the <see cref="CheckpointInfo"/> of the checkpoint at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint.</exception>
     public static CheckpointInfo ReadInfo(string path) => Read(path, (_, _) => { });
+
+    /// <summary>
+    /// Checks that the checkpoint at <paramref name="path"/> (described by <paramref name="info"/>) can be continued
+    /// by a run with <paramref name="options"/> training <paramref name="model"/>: the same settings, the same model
+    /// class and parameter count.
+    /// </summary>
+    /// <param name="path">The checkpoint's path, for the message.</param>
+    /// <param name="info">What the checkpoint holds.</param>
+    /// <param name="options">The settings of the run that wants to continue it.</param>
+    /// <param name="model">The model that would receive its weights.</param>
+    /// <exception cref="InvalidDataException">Settings or model differ; the message names every difference and the fix.</exception>
+    public static void EnsureMatches(string path, CheckpointInfo info, TrainingOptions options, nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(model);
+        if (info.Options != options)
+        {
+            throw new InvalidDataException(
+                $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these. " +
+                $"Differences: {string.Join("; ", info.Options.Differences(options, "checkpoint", "asked"))}. " +
+                "Resume with the checkpoint's settings, or start a new run in another folder.");
+        }
+
+        var parameters = model.parameters().Sum(p => p.numel());
+        if (info.ModelType != model.GetType().Name || info.Parameters != parameters)
+        {
+            throw new InvalidDataException(
+                $"The checkpoint {path} holds a {info.ModelType} with {info.Parameters:N0} parameters, but this trainer's model is a " +
+                $"{model.GetType().Name} with {parameters:N0}; build the same model to resume.");
+        }
+    }
 
     internal static void Write(string path, CheckpointInfo info, nn.Module model, SGD optimizer)
     {

@@ -1,7 +1,3 @@
-using Plotly.NET;
-using Plotly.NET.CSharp;
-using Chart = Plotly.NET.CSharp.Chart;
-
 namespace ResNetNotebooks.Training;
 
 /// <summary>
@@ -72,25 +68,5 @@ public sealed class ConfusionMatrix
         }
 
         return (ClassNames[best.Actual], ClassNames[best.Predicted], best.Count);
-    }
-
-    /// <summary>A bar per class: the fraction of its images classified correctly.</summary>
-    public GenericChart ClassAccuracyChart() =>
-        Chart.Bar<double, string, string>(ClassAccuracy, Keys: ClassNames.ToArray(), Name: "recognised")
-            .WithXAxisStyle<double, double, string>(TitleText: "fraction of the class's test images classified correctly",
-                MinMax: new Tuple<double, double>(0, 1))
-            .WithSize(Width: 640, Height: 360);
-
-    /// <summary>A heatmap with the counts written in the cells, true classes top to bottom.</summary>
-    public GenericChart ToChart()
-    {
-        var n = ClassNames.Count;
-        var rows = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => _counts[i, j]).ToArray()).ToArray();
-        var text = rows.Select(r => r.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        return Chart.AnnotatedHeatmap<int, string, string, string>(
-                rows, text, X: ClassNames.ToArray(), Y: ClassNames.ToArray(), ColorScale: StyleParam.Colorscale.YIGnBu, ReverseScale: true, ReverseYAxis: true)
-            .WithXAxisStyle<double, double, string>(TitleText: "predicted")
-            .WithYAxisStyle<double, double, string>(TitleText: "true")
-            .WithSize(Width: 720, Height: 600);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Training;
 

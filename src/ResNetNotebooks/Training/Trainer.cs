@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using ResNetNotebooks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.optim.lr_scheduler;
+using ResNetNotebooks.Data;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Training;
 
@@ -198,20 +199,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         return Checkpoint.Read(path, (info, reader) =>
         {
-            if (info.Options != Options)
-            {
-                throw new InvalidDataException(
-                    $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these. " +
-                    $"Differences: {string.Join("; ", info.Options.Differences(Options, "checkpoint", "asked"))}. " +
-                    "Resume with the checkpoint's settings, or start a new run in another folder.");
-            }
-
-            if (info.ModelType != Model.GetType().Name || info.Parameters != ParameterCount())
-            {
-                throw new InvalidDataException(
-                    $"The checkpoint {path} holds a {info.ModelType} with {info.Parameters:N0} parameters, but this trainer's model is a " +
-                    $"{Model.GetType().Name} with {ParameterCount():N0}; build the same model to resume.");
-            }
+            Checkpoint.EnsureMatches(path, info, Options, Model);
 
             // Load the weights first, then build a fresh optimizer on them (loading may replace parameter tensors on a
             // GPU), then restore its state outside any dispose scope (it creates the momentum buffers).
@@ -229,31 +217,6 @@ public sealed class Trainer : IDisposable
             _history.Clear();
             _history.AddRange(info.History);
         });
-    }
-
-    /// <summary>
-    /// The learning rate of every batch of a run with <paramref name="options"/> and
-    /// <paramref name="batchesPerEpoch"/> batches per epoch, from the same optimizer and scheduler the trainer uses
-    /// (on a one-element stand-in parameter).
-    /// </summary>
-    public static IReadOnlyList<double> LearningRates(TrainingOptions options, int batchesPerEpoch)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchesPerEpoch);
-        options.Validate();
-        using var parameter = new Parameter(torch.zeros(1));
-        var (optimizer, scheduler) = CreateOptimizer(options, [parameter], batchesPerEpoch);
-        using (optimizer)
-        {
-            var rates = new double[options.Epochs * batchesPerEpoch];
-            for (var i = 0; i < rates.Length; i++)
-            {
-                rates[i] = optimizer.ParamGroups.First().LearningRate;
-                scheduler?.step();
-            }
-
-            return rates;
-        }
     }
 
     /// <summary>Frees the model, the optimizer and the trainer's views of the data.</summary>
@@ -351,24 +314,7 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    private (SGD, LRScheduler?) CreateOptimizer() => CreateOptimizer(Options, Model.parameters(), BatchesPerEpoch);
-
-    private static (SGD, LRScheduler?) CreateOptimizer(TrainingOptions options, IEnumerable<Parameter> parameters, int batchesPerEpoch)
-    {
-        var optimizer = torch.optim.SGD(parameters, options.LearningRate, momentum: options.Momentum,
-            weight_decay: options.WeightDecay, nesterov: options.Nesterov);
-        LRScheduler? scheduler = options.Schedule switch
-        {
-            LearningRateSchedule.Constant => null,
-            // PyTorch's defaults (div_factor 25, final_div_factor 1e4, pct_start 0.3, cosine); momentum cycles around
-            // options.Momentum (0.85..0.95 for 0.9, PyTorch's default range) or stays at it.
-            LearningRateSchedule.OneCycle => OneCycleLR(optimizer, options.LearningRate, total_steps: options.Epochs * batchesPerEpoch,
-                cycle_momentum: options.CycleMomentum, base_momentum: options.Momentum - TrainingOptions.MomentumCycleHalfWidth,
-                max_momentum: options.Momentum + TrainingOptions.MomentumCycleHalfWidth),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule, "Unknown schedule."),
-        };
-        return (optimizer, scheduler);
-    }
+    private (SGD, LRScheduler?) CreateOptimizer() => OptimizerSetup.Create(Options, Model.parameters(), BatchesPerEpoch);
 
     private long ParameterCount() => Model.parameters().Sum(p => p.numel());
 

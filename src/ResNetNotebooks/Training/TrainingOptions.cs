@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using ResNetNotebooks.Notebooks;
+using ResNetNotebooks.Data;
 
 namespace ResNetNotebooks.Training;
 
@@ -56,6 +56,8 @@ public enum TrainingRecipe
 /// Everything that decides a training run: data, image size, epochs, batch size, the optimiser's hyper-parameters,
 /// schedule, initialisation and seed. Start from a profile (<see cref="TrainingProfiles"/>) and override with
 /// <c>with</c>; two runs with equal options on the same machine produce the same numbers.
+/// The defaults of a new instance are neutral: plain SGD (no momentum, no weight decay, a constant rate, every batch
+/// kept), which is d2l's <c>train_ch6</c>. The tuned recipe is applied in one place, <see cref="WithRecipe"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -63,7 +65,7 @@ public enum TrainingRecipe
 /// var d2lAt28 = TrainingProfiles.Quick.WithRecipe(TrainingRecipe.D2l);   // the recipe that fails at 28×28
 /// </code>
 /// </example>
-public sealed record TrainingOptions : IHtmlRenderable
+public sealed record TrainingOptions
 {
     /// <summary>The profile these options came from (for display and file names), e.g. "quick".</summary>
     public string Profile { get; init; } = "custom";
@@ -79,7 +81,7 @@ public sealed record TrainingOptions : IHtmlRenderable
     /// <c>drop_last</c>). d2l keeps it; with 10,000 images and batch size 256 it holds 16 images, too few for batch
     /// norm's statistics, and its step can throw the network back (a new shuffle puts other images there each epoch).
     /// </summary>
-    public bool DropLast { get; init; } = true;
+    public bool DropLast { get; init; }
 
     /// <summary>Passes over the training images.</summary>
     public int Epochs { get; init; } = 5;
@@ -87,14 +89,14 @@ public sealed record TrainingOptions : IHtmlRenderable
     /// <summary>Images per batch, for training and evaluation (d2l: 256).</summary>
     public int BatchSize { get; init; } = 256;
 
-    /// <summary>The learning rate: the constant rate, or the one-cycle schedule's peak.</summary>
-    public double LearningRate { get; init; } = 0.1;
+    /// <summary>The learning rate: the constant rate, or the one-cycle schedule's peak (default 0.05, d2l's).</summary>
+    public double LearningRate { get; init; } = 0.05;
 
     /// <summary>SGD momentum (0: none).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get; init; }
 
     /// <summary>Use Nesterov's momentum (needs <see cref="Momentum"/> &gt; 0).</summary>
-    public bool Nesterov { get; init; } = true;
+    public bool Nesterov { get; init; }
 
     /// <summary>
     /// With the one-cycle schedule, move the momentum against the learning rate, from
@@ -108,10 +110,10 @@ public sealed record TrainingOptions : IHtmlRenderable
     public const double MomentumCycleHalfWidth = 0.05;
 
     /// <summary>L2 penalty added to the gradients by SGD (0: none).</summary>
-    public double WeightDecay { get; init; } = 5e-4;
+    public double WeightDecay { get; init; }
 
     /// <summary>How the learning rate moves.</summary>
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.OneCycle;
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>How conv and linear weights start.</summary>
     public WeightInit Init { get; init; } = WeightInit.Xavier;
@@ -127,21 +129,24 @@ public sealed record TrainingOptions : IHtmlRenderable
 
     /// <summary>The images are resized from 28×28 (bilinear) before the network sees them.</summary>
     [JsonIgnore]
-    public bool Resizes => ImageSize != ResNetNotebooks.Data.FashionMnist.ImageSize;
+    public bool Resizes => ImageSize != FashionMnist.ImageSize;
 
     /// <summary>The recipe whose optimiser settings these options have, or null for a mix.</summary>
     [JsonIgnore]
     public TrainingRecipe? Recipe =>
         Enum.GetValues<TrainingRecipe>().Cast<TrainingRecipe?>().FirstOrDefault(r => WithRecipe(r!.Value) == this);
 
+    private static readonly TrainingOptions Neutral = new();
+
     /// <summary>These options with the optimiser settings of <paramref name="recipe"/> and its handling of a smaller
     /// last batch (data, size, epochs, batch size, initialisation and seed stay).</summary>
     public TrainingOptions WithRecipe(TrainingRecipe recipe) => recipe switch
     {
+        // d2l's recipe is the neutral defaults: plain SGD.
         TrainingRecipe.D2l => this with
         {
-            LearningRate = 0.05, Momentum = 0, Nesterov = false, WeightDecay = 0, Schedule = LearningRateSchedule.Constant,
-            CycleMomentum = false, DropLast = false,
+            LearningRate = Neutral.LearningRate, Momentum = Neutral.Momentum, Nesterov = Neutral.Nesterov, WeightDecay = Neutral.WeightDecay,
+            Schedule = Neutral.Schedule, CycleMomentum = Neutral.CycleMomentum, DropLast = Neutral.DropLast,
         },
         TrainingRecipe.Tuned => this with
         {
@@ -199,46 +204,4 @@ public sealed record TrainingOptions : IHtmlRenderable
             .Where(x => !Equals(x.Mine, x.Theirs))
             .Select(x => FormattableString.Invariant($"{x.Name}: {thisName} {x.Mine ?? "null"}, {otherName} {x.Theirs ?? "null"}"));
     }
-
-    /// <summary>The settings as (name, value) rows, in the order a reader meets them.</summary>
-    public IReadOnlyList<(string Name, string Value)> Rows()
-    {
-        string F(double x) => x.ToString("0.#####", CultureInfo.InvariantCulture);
-        string data = Data == TrainingData.Subset ? "shipped subset (10,000 train / 2,000 test)" : "full (60,000 train / 10,000 test)";
-        if (TrainImages is not null || TestImages is not null)
-        {
-            data += string.Create(CultureInfo.InvariantCulture, $", first {TrainImages?.ToString("N0", CultureInfo.InvariantCulture) ?? "all"} train / {TestImages?.ToString("N0", CultureInfo.InvariantCulture) ?? "all"} test");
-        }
-
-        return
-        [
-            ("profile", Profile),
-            ("recipe", Recipe switch { TrainingRecipe.D2l => "d2l (train_ch6)", TrainingRecipe.Tuned => "tuned", _ => "custom" }),
-            ("data", data),
-            ("image size", $"{ImageSize}×{ImageSize}"),
-            ("epochs", Epochs.ToString(CultureInfo.InvariantCulture)),
-            ("batch size", BatchSize.ToString(CultureInfo.InvariantCulture) + (DropLast ? ", a smaller last batch is skipped" : "")),
-            ("optimizer", Momentum == 0 ? "SGD" : $"SGD, {(Nesterov ? "Nesterov " : "")}momentum {F(Momentum)}" +
-                (CycleMomentum ? $" (cycled {F(Momentum + MomentumCycleHalfWidth)} → {F(Momentum - MomentumCycleHalfWidth)} → {F(Momentum + MomentumCycleHalfWidth)} against the rate)" : "")),
-            ("learning rate", Schedule == LearningRateSchedule.OneCycle ? $"one-cycle, peak {F(LearningRate)}, per batch" : $"{F(LearningRate)}, constant"),
-            ("weight decay", F(WeightDecay)),
-            ("initialisation", Init == WeightInit.Xavier ? "Xavier uniform (conv, linear)" : "TorchSharp default"),
-            ("seed", Seed.ToString(CultureInfo.InvariantCulture)),
-        ];
-    }
-
-    /// <inheritdoc />
-    public string ToHtml()
-    {
-        var table = new HtmlTable(new HtmlColumn("setting"), new HtmlColumn("value"));
-        foreach (var (name, value) in Rows())
-        {
-            table.AddRow(name, value);
-        }
-
-        return table.ToHtml();
-    }
-
-    /// <summary>One line, e.g. <c>quick: tuned, subset, 28×28, 5 epochs, batch 256, lr 0.1 one-cycle, seed 0</c>.</summary>
-    public override string ToString() => string.Join(", ", Rows().Select(r => $"{r.Name} {r.Value}"));
 }

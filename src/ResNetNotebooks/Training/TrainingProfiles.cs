@@ -16,9 +16,6 @@ namespace ResNetNotebooks.Training;
 /// </remarks>
 public static class TrainingProfiles
 {
-    /// <summary>The headless runner's name for a notebook's own defaults; for training that is <see cref="Quick"/>.</summary>
-    public const string RunnerDefault = "full";
-
     /// <summary>The shipped subset at 28×28, tuned recipe, 5 epochs.</summary>
     public static TrainingOptions Quick { get; } = new TrainingOptions
     {
@@ -40,15 +37,14 @@ public static class TrainingProfiles
     /// <summary>The profile names, in order of cost.</summary>
     public static IReadOnlyList<string> Names { get; } = ["quick", "cpu", "d2l"];
 
-    /// <summary>The profile called <paramref name="name"/> (case-insensitive; <see cref="RunnerDefault"/> means
-    /// quick).</summary>
+    /// <summary>The profile called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No profile has that name; the message lists them.</exception>
     public static TrainingOptions Get(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Trim().ToLowerInvariant() switch
         {
-            "quick" or RunnerDefault => Quick,
+            "quick" => Quick,
             "cpu" => Cpu,
             "d2l" => D2l,
             _ => throw new ArgumentException(

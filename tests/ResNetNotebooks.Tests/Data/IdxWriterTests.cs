@@ -1,4 +1,5 @@
 using ResNetNotebooks.Data;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Tests.Data;
 

@@ -2,6 +2,7 @@ using ResNetNotebooks.Models;
 using TorchSharp;
 using static ResNetNotebooks.Tests.Models.Arithmetic;
 using static TorchSharp.torch;
+using ResNetNotebooks.Inspection;
 
 namespace ResNetNotebooks.Tests.Models;
 
@@ -118,7 +119,7 @@ public class ResNetTests
         var ex = Assert.Throws<ArgumentException>(() => net.call(x));
         Assert.Contains("ResNet expects 1 input channel(s)", ex.Message);
         Assert.Contains("the input has 3", ex.Message);
-        Assert.Contains("[1, 3, 32, 32]", ex.Message);
+        Assert.Contains("(1, 3, 32, 32)", ex.Message);
         Assert.Contains("(N, 1, H, W)", ex.Message);
         Assert.Contains("inputChannels: 3", ex.Message);
     }
@@ -130,7 +131,7 @@ public class ResNetTests
         using var x = zeros(1, 28, 28);
         var ex = Assert.Throws<ArgumentException>(() => net.call(x));
         Assert.Contains("4-D input (N, C, H, W)", ex.Message);
-        Assert.Contains("3-D tensor of shape [1, 28, 28]", ex.Message);
+        Assert.Contains("3-D tensor of shape (1, 28, 28)", ex.Message);
         Assert.Contains("x.unsqueeze(0)", ex.Message);
     }
 

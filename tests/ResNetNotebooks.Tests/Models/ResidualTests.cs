@@ -2,6 +2,7 @@ using ResNetNotebooks.Models;
 using TorchSharp;
 using static ResNetNotebooks.Tests.Models.Arithmetic;
 using static TorchSharp.torch;
+using ResNetNotebooks.Inspection;
 
 namespace ResNetNotebooks.Tests.Models;
 
@@ -121,7 +122,7 @@ public class ResidualTests
         using var x = zeros(1, 3, 8, 8);
         var ex = Assert.Throws<ArgumentException>(() => blk.call(x));
         Assert.Contains("Residual(64 → 64, stride 1) expects 64 input channel(s) but the input has 3", ex.Message);
-        Assert.Contains("[1, 3, 8, 8]", ex.Message);
+        Assert.Contains("(1, 3, 8, 8)", ex.Message);
         Assert.Contains("(N, 64, H, W)", ex.Message);
         Assert.Contains("inChannels: 3", ex.Message);
     }
@@ -132,7 +133,7 @@ public class ResidualTests
         using var blk = new Residual(3, 3);
         using var x = zeros(3, 6, 6);
         var ex = Assert.Throws<ArgumentException>(() => blk.call(x));
-        Assert.Contains("expects a 4-D input (N, C, H, W) but got a 3-D tensor of shape [3, 6, 6]", ex.Message);
+        Assert.Contains("expects a 4-D input (N, C, H, W) but got a 3-D tensor of shape (3, 6, 6)", ex.Message);
         Assert.Contains("unsqueeze(0)", ex.Message);
     }
 
@@ -143,8 +144,8 @@ public class ResidualTests
         using var blk = new Residual(3, 6, stride: 2, downsample: nn.Conv2d(3, 6, 1));
         using var x = zeros(4, 3, 6, 6);
         var ex = Assert.Throws<InvalidOperationException>(() => blk.call(x));
-        Assert.Contains("[4, 6, 3, 3]", ex.Message);
-        Assert.Contains("[4, 6, 6, 6]", ex.Message);
+        Assert.Contains("(4, 6, 3, 3)", ex.Message);
+        Assert.Contains("(4, 6, 6, 6)", ex.Message);
         Assert.Contains("Shortcuts.Projection(3, 6, 2)", ex.Message);
     }
 

@@ -2,6 +2,7 @@ using ResNetNotebooks.Models;
 using TorchSharp;
 using static ResNetNotebooks.Tests.Models.Arithmetic;
 using static TorchSharp.torch;
+using ResNetNotebooks.Inspection;
 
 namespace ResNetNotebooks.Tests.Models;
 

@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.DotNet.Interactive.Formatting;
 using ResNetNotebooks.Notebooks;
 using TorchSharp;
+using ResNetNotebooks.Display;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Tests.Notebooks;
 

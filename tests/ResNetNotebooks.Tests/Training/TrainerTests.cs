@@ -4,6 +4,7 @@ using ResNetNotebooks.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Tests.Training;
 

@@ -1,4 +1,5 @@
 using ResNetNotebooks.Training;
+using ResNetNotebooks.Display;
 
 namespace ResNetNotebooks.Tests.Training;
 
@@ -40,10 +41,12 @@ public class TrainingProfilesTests
     }
 
     [Fact]
-    public void The_runners_full_profile_name_means_the_notebook_default_quick()
+    public void Full_is_not_a_training_profile_it_names_the_whole_dataset()
     {
-        Assert.Same(TrainingProfiles.Quick, TrainingProfiles.Get("full"));
-        Assert.Same(TrainingProfiles.Cpu, TrainingProfiles.Get(" CPU "));
+        var ex = Assert.Throws<ArgumentException>(() => TrainingProfiles.Get("full"));
+
+        Assert.Contains("quick, cpu, d2l", ex.Message);
+        Assert.Equal(TrainingData.Full, TrainingProfiles.Cpu.Data);
     }
 
     [Fact]
@@ -96,9 +99,9 @@ public class TrainingProfilesTests
     [Fact]
     public void Options_show_as_a_table_of_settings()
     {
-        var html = TrainingProfiles.Quick.ToHtml();
+        var html = TrainingProfiles.Quick.ToTable().ToHtml();
 
         Assert.Contains("<td style=\"text-align:left\">learning rate</td><td style=\"text-align:left\">one-cycle, peak 0.1, per batch</td>", html);
-        Assert.Contains("SGD, Nesterov momentum 0.9", TrainingProfiles.Quick.ToString());
+        Assert.Contains("SGD, Nesterov momentum 0.9", TrainingOptionsView.Describe(TrainingProfiles.Quick));
     }
 }
