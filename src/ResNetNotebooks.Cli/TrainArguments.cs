@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Cli;
@@ -12,141 +13,163 @@ namespace ResNetNotebooks.Cli;
 /// <param name="Threads">Torch threads, or null for one per core.</param>
 public sealed record TrainArguments(TrainingOptions Options, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads)
 {
-    /// <summary>Parses the arguments after <c>train</c>. Order does not matter: the profile is applied first, then
-    /// the recipe, then the single settings.</summary>
-    /// <exception cref="UsageException">An unknown option, a missing or malformed value, or invalid settings.</exception>
+    /// <summary>Parses the arguments after <c>train</c> as the command line does. Order does not matter: the profile
+    /// is applied first, then the recipe, then the single settings.</summary>
+    /// <exception cref="ArgumentException">An unknown option, a missing or malformed value, or invalid settings; the
+    /// message is the one line the command line prints.</exception>
     public static TrainArguments Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? profile = null, outFolder = null;
-        TrainingRecipe? recipe = null;
-        bool resume = false, overwrite = false;
-        int? threads = null;
-        var overrides = new List<Func<TrainingOptions, TrainingOptions>>();
-        for (var i = 0; i < args.Count; i++)
+        var line = new TrainCommandLine();
+        var parseResult = line.Command.Parse(args);
+        if (parseResult.Errors.Count > 0)
         {
-            var arg = args[i];
-            string? inline = null;
-            var eq = arg.IndexOf('=');
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            throw new ArgumentException(UsageErrors.Describe(parseResult));
+        }
+
+        return line.TryRead(parseResult, out var arguments, out var error) ? arguments : throw new ArgumentException(error);
+    }
+}
+
+/// <summary>The <c>train</c> command: its options, and how their values become <see cref="TrainArguments"/>.</summary>
+internal sealed class TrainCommandLine
+{
+    private readonly Option<TrainingOptions> profile = new("--profile")
+    {
+        HelpName = "quick|cpu|d2l",
+        Description = "quick (default: shipped subset, 28x28, tuned recipe, 5 epochs), cpu (full data, 28x28, tuned recipe, " +
+                      "10 epochs), d2l (full data, 96x96, d2l's recipe, 10 epochs)",
+        CustomParser = result =>
+        {
+            try
             {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
+                return TrainingProfiles.Get(result.Tokens[0].Value);
             }
-
-            string Value() => inline ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
-                ? args[++i]
-                : throw new UsageException($"{arg} needs a value."));
-
-            switch (arg)
+            catch (ArgumentException e)
             {
-                case "--profile": profile = Value(); break;
-                case "--recipe": recipe = Choice(arg, Value(), ("d2l", TrainingRecipe.D2l), ("tuned", TrainingRecipe.Tuned)); break;
-                case "--out": outFolder = Value(); break;
-                case "--resume": resume = Flag(arg, inline); break;
-                case "--overwrite": overwrite = Flag(arg, inline); break;
-                case "--threads": threads = Int(arg, Value(), min: 1); break;
-                case "--epochs": { var v = Int(arg, Value(), 1); overrides.Add(o => o with { Epochs = v }); break; }
-                case "--batch-size": { var v = Int(arg, Value(), 1); overrides.Add(o => o with { BatchSize = v }); break; }
-                case "--image-size": { var v = Int(arg, Value(), 28); overrides.Add(o => o with { ImageSize = v }); break; }
-                case "--seed": { var v = Int(arg, Value(), int.MinValue); overrides.Add(o => o with { Seed = v }); break; }
-                case "--train-images": { var v = Int(arg, Value(), 1); overrides.Add(o => o with { TrainImages = v }); break; }
-                case "--test-images": { var v = Int(arg, Value(), 1); overrides.Add(o => o with { TestImages = v }); break; }
-                case "--lr": { var v = Double(arg, Value()); overrides.Add(o => o with { LearningRate = v }); break; }
-                case "--momentum": { var v = Double(arg, Value()); overrides.Add(o => o with { Momentum = v }); break; }
-                case "--weight-decay": { var v = Double(arg, Value()); overrides.Add(o => o with { WeightDecay = v }); break; }
-                case "--nesterov": { var v = Bool(arg, Value()); overrides.Add(o => o with { Nesterov = v }); break; }
-                case "--drop-last": { var v = Bool(arg, Value()); overrides.Add(o => o with { DropLast = v }); break; }
-                case "--cycle-momentum": { var v = Bool(arg, Value()); overrides.Add(o => o with { CycleMomentum = v }); break; }
-                case "--schedule":
-                {
-                    var v = Choice(arg, Value(), ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle),
-                        ("onecycle", LearningRateSchedule.OneCycle));
-                    overrides.Add(o => o with { Schedule = v });
-                    break;
-                }
-                case "--data": { var v = Choice(arg, Value(), ("subset", TrainingData.Subset), ("full", TrainingData.Full)); overrides.Add(o => o with { Data = v }); break; }
-                case "--init": { var v = Choice(arg, Value(), ("xavier", WeightInit.Xavier), ("default", WeightInit.Default)); overrides.Add(o => o with { Init = v }); break; }
-                case var a when a.StartsWith('-'):
-                    throw new UsageException($"unknown option {a} for train.");
-                default:
-                    throw new UsageException($"unexpected argument '{arg}'; options start with -- (e.g. --profile quick).");
+                result.AddError(UsageErrors.Message(e));
+                return null;
             }
+        },
+    };
+
+    private readonly Option<TrainingRecipe> recipe = CliValues.Choice("--recipe",
+        "d2l (SGD lr 0.05, constant, every batch kept) or tuned (SGD one-cycle peaking at 0.1, Nesterov momentum 0.9, " +
+        "weight decay 5e-4, a smaller last batch skipped)",
+        ("d2l", TrainingRecipe.D2l), ("tuned", TrainingRecipe.Tuned));
+
+    private readonly Option<string> outFolder = CliValues.Text("--out", "DIR", "output folder (default: artifacts/runs/<profile>)");
+
+    private readonly Option<bool> resume = CliValues.Flag("--resume",
+        "continue the run in DIR from its checkpoint (settings from the checkpoint; options given must match them)");
+
+    private readonly Option<bool> overwrite = CliValues.Flag("--overwrite", "start afresh even if DIR holds a checkpoint");
+
+    private readonly Option<int> threads = CliValues.Int("--threads", "torch threads (default: one per core)", min: 1);
+
+    /// <summary>The single settings, applied in this order after the profile and the recipe.</summary>
+    private readonly (Option Option, Func<ParseResult, TrainingOptions, TrainingOptions> Apply)[] settings;
+
+    /// <summary>Creates the command with its options; it has no action yet.</summary>
+    public TrainCommandLine()
+    {
+        var epochs = CliValues.Int("--epochs", "passes over the training images", min: 1);
+        var batchSize = CliValues.Int("--batch-size", "images per batch", min: 1);
+        var dropLast = CliValues.Bool("--drop-last", "skip each epoch's smaller last training batch");
+        var lr = CliValues.Double("--lr", "learning rate (the one-cycle schedule's peak)");
+        var momentum = CliValues.Double("--momentum", "SGD momentum (0: none)");
+        var nesterov = CliValues.Bool("--nesterov", "Nesterov momentum");
+        var cycleMomentum = CliValues.Bool("--cycle-momentum",
+            "with one-cycle: momentum +0.05 at low rates, -0.05 at the peak (default false)");
+        var weightDecay = CliValues.Double("--weight-decay", "L2 penalty");
+        var schedule = CliValues.Choice("--schedule", "constant or one-cycle",
+            ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle), ("onecycle", LearningRateSchedule.OneCycle));
+        var imageSize = CliValues.Int("--image-size", "28 (stored size) or larger, e.g. 96", min: 28);
+        var data = CliValues.Choice("--data", "subset or full", ("subset", TrainingData.Subset), ("full", TrainingData.Full));
+        var init = CliValues.Choice("--init", "xavier or default", ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
+        var seed = CliValues.Int("--seed", "seed of the initialisation and the training order");
+        var trainImages = CliValues.Int("--train-images", "use only the first N training images", min: 1);
+        var testImages = CliValues.Int("--test-images", "use only the first N test images", min: 1);
+
+        settings =
+        [
+            (epochs, (r, o) => o with { Epochs = r.GetValue(epochs) }),
+            (batchSize, (r, o) => o with { BatchSize = r.GetValue(batchSize) }),
+            (dropLast, (r, o) => o with { DropLast = r.GetBool(dropLast) }),
+            (lr, (r, o) => o with { LearningRate = r.GetValue(lr) }),
+            (momentum, (r, o) => o with { Momentum = r.GetValue(momentum) }),
+            (nesterov, (r, o) => o with { Nesterov = r.GetBool(nesterov) }),
+            (cycleMomentum, (r, o) => o with { CycleMomentum = r.GetBool(cycleMomentum) }),
+            (weightDecay, (r, o) => o with { WeightDecay = r.GetValue(weightDecay) }),
+            (schedule, (r, o) => o with { Schedule = r.GetValue(schedule) }),
+            (imageSize, (r, o) => o with { ImageSize = r.GetValue(imageSize) }),
+            (data, (r, o) => o with { Data = r.GetValue(data) }),
+            (init, (r, o) => o with { Init = r.GetValue(init) }),
+            (seed, (r, o) => o with { Seed = r.GetValue(seed) }),
+            (trainImages, (r, o) => o with { TrainImages = r.GetValue(trainImages) }),
+            (testImages, (r, o) => o with { TestImages = r.GetValue(testImages) }),
+        ];
+
+        Command = new Command("train",
+            "Train ResNet-18 on Fashion-MNIST. Writes into the output folder: metrics.csv (one row per epoch), checkpoint.bin " +
+            "(after every epoch) and training-curves.html (the curves, viewable offline). Whatever their order, the profile is " +
+            "applied first, then the recipe, then the single settings.")
+        {
+            profile, recipe,
+        };
+        foreach (var (option, _) in settings)
+        {
+            Command.Options.Add(option);
         }
 
-        TrainingOptions options;
-        try
+        Command.Options.Add(threads);
+        Command.Options.Add(outFolder);
+        Command.Options.Add(resume);
+        Command.Options.Add(overwrite);
+    }
+
+    /// <summary>The <c>train</c> command.</summary>
+    public Command Command { get; }
+
+    /// <summary>The arguments of a <c>train</c> command line that parsed without errors; false, with the usage error,
+    /// when the settings together are not valid or <c>--resume</c> meets <c>--overwrite</c>.</summary>
+    public bool TryRead(ParseResult parseResult, [NotNullWhen(true)] out TrainArguments? arguments, [NotNullWhen(false)] out string? error)
+    {
+        arguments = null;
+        var options = parseResult.GetValue(profile) ?? TrainingProfiles.Quick;
+        if (parseResult.Given(recipe))
         {
-            options = TrainingProfiles.Get(profile ?? "quick");
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
+            options = options.WithRecipe(parseResult.GetValue(recipe));
         }
 
-        if (recipe is { } r)
-        {
-            options = options.WithRecipe(r);
-        }
-
-        options = overrides.Aggregate(options, (o, apply) => apply(o));
+        var given = settings.Where(s => parseResult.Given(s.Option)).ToList();
+        options = given.Aggregate(options, (o, s) => s.Apply(parseResult, o));
         try
         {
             options.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message);
+            error = UsageErrors.Message(e);
+            return false;
         }
 
-        if (resume && overwrite)
+        var resumes = parseResult.GetValue(resume);
+        var overwrites = parseResult.GetValue(overwrite);
+        if (resumes && overwrites)
         {
-            throw new UsageException("--resume continues the run in the output folder and --overwrite starts it afresh; give one of them.");
+            error = "--resume continues the run in the output folder and --overwrite starts it afresh; give one of them.";
+            return false;
         }
 
-        return new TrainArguments(options, profile is not null || recipe is not null || overrides.Count > 0, outFolder, resume, overwrite, threads);
+        error = null;
+        arguments = new TrainArguments(
+            options,
+            parseResult.Given(profile) || parseResult.Given(recipe) || given.Count > 0,
+            parseResult.GetValue(outFolder),
+            resumes,
+            overwrites,
+            parseResult.Given(threads) ? parseResult.GetValue(threads) : null);
+        return true;
     }
-
-    /// <summary>The value named <paramref name="text"/> among <paramref name="choices"/>; the error lists the distinct
-    /// values' first names (later names of the same value are accepted spellings).</summary>
-    private static T Choice<T>(string name, string text, params (string Name, T Value)[] choices)
-        where T : struct, Enum
-    {
-        foreach (var (choice, value) in choices)
-        {
-            if (choice == text)
-            {
-                return value;
-            }
-        }
-
-        var names = choices.DistinctBy(c => c.Value).Select(c => c.Name);
-        throw new UsageException($"{name} takes {string.Join(" or ", names)}, not '{text}'.");
-    }
-
-    private static bool Flag(string name, string? inline) => inline switch
-    {
-        null or "true" => true,
-        "false" => false,
-        _ => throw new UsageException($"{name} is a flag; give it without a value."),
-    };
-
-    private static int Int(string name, string text, int min) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
-            ? v
-            : throw new UsageException(min == int.MinValue
-                ? $"{name} takes a whole number, not '{text}'."
-                : $"{name} takes a whole number of at least {min}, not '{text}'.");
-
-    private static double Double(string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v
-            : throw new UsageException($"{name} takes a number such as 0.05, not '{text}'.");
-
-    private static bool Bool(string name, string text) => text switch
-    {
-        "true" => true,
-        "false" => false,
-        _ => throw new UsageException($"{name} takes true or false, not '{text}'."),
-    };
 }

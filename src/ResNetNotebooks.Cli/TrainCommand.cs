@@ -23,17 +23,14 @@ internal static class TrainCommand
     /// <summary>The model every run trains: d2l's ResNet-18 for 1-channel images and 10 classes.</summary>
     public static nn.Module<Tensor, Tensor> ResNet18() => ResNet.ResNet18();
 
-    /// <summary>Checks what can be checked without torch and returns the run.</summary>
-    public static Func<int> Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel) =>
-        () => Run(arguments, console, createModel);
-
-    private static int Run(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
+    /// <summary>Checks what can be checked without torch (the output folder's checkpoint against <c>--resume</c> and
+    /// <c>--overwrite</c>) and returns the run; or, when the options given differ from the settings of the run to resume,
+    /// the usage error instead.</summary>
+    /// <exception cref="CommandFailedException">Nothing to resume, a checkpoint in the way, or an unreadable one.</exception>
+    public static (Func<int>? Run, string? UsageError) Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
     {
-        var wall = Stopwatch.StartNew();
-        Compute.SetThreads(arguments.Threads);
         var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile));
         var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
-        var options = arguments.Options;
         CheckpointInfo? resumeFrom = null;
         if (arguments.Resume)
         {
@@ -43,14 +40,12 @@ internal static class TrainCommand
             }
 
             resumeFrom = ReadInfo(checkpointPath);
-            if (arguments.Explicit && resumeFrom.Options != options)
+            if (arguments.Explicit && resumeFrom.Options != arguments.Options)
             {
-                throw new UsageException(
+                return (null,
                     $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", resumeFrom.Options.Differences(options, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
+                    $"{string.Join("; ", resumeFrom.Options.Differences(arguments.Options, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
             }
-
-            options = resumeFrom.Options;
         }
         else if (File.Exists(checkpointPath) && !arguments.Overwrite)
         {
@@ -60,6 +55,15 @@ internal static class TrainCommand
                 "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
         }
 
+        return (() => Run(arguments, resumeFrom, outFolder, console, createModel), null);
+    }
+
+    private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, string outFolder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
+    {
+        var wall = Stopwatch.StartNew();
+        Compute.SetThreads(arguments.Threads);
+        var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
+        var options = resumeFrom?.Options ?? arguments.Options;
         if (!console.Profile.Capabilities.Interactive)
         {
             console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs

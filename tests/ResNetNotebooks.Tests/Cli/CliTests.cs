@@ -21,36 +21,79 @@ public class CliTests
 
     [Theory]
     [InlineData(new string[0], "no command given")]
-    [InlineData(new[] { "fit" }, "unknown command 'fit'")]
-    [InlineData(new[] { "train", "--epoch", "3" }, "unknown option --epoch for train")]
+    [InlineData(new[] { "fit" }, "unknown command 'fit'; use train or fetch-data.")]
+    [InlineData(new[] { "trian" }, "unknown command 'trian'; did you mean train?")]
+    [InlineData(new[] { "help" }, "unknown command 'help'; did you mean --help?")]
+    [InlineData(new[] { "--epochs", "3" }, "unknown option --epochs; options follow a command (train or fetch-data).")]
+    [InlineData(new[] { "train", "--epoch", "3" }, "unknown option --epoch for train; did you mean --epochs?")]
     [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
     [InlineData(new[] { "train", "--epochs", "ten" }, "--epochs takes a whole number of at least 1, not 'ten'")]
+    [InlineData(new[] { "train", "--epochs", "abc" }, "--epochs takes a whole number of at least 1, not 'abc'")]
+    [InlineData(new[] { "train", "--epochs=abc" }, "--epochs takes a whole number of at least 1, not 'abc'")]
     [InlineData(new[] { "train", "--epochs", "0" }, "--epochs takes a whole number of at least 1, not '0'")]
+    [InlineData(new[] { "train", "--threads", "0" }, "--threads takes a whole number of at least 1, not '0'")]
+    [InlineData(new[] { "train", "--seed", "1.5" }, "--seed takes a whole number, not '1.5'")]
     [InlineData(new[] { "train", "--lr", "fast" }, "--lr takes a number such as 0.05, not 'fast'")]
     [InlineData(new[] { "train", "--profile", "gpu" }, "There is no training profile \"gpu\"")]
+    [InlineData(new[] { "train", "--recipe", "foo" }, "--recipe takes d2l or tuned, not 'foo'")]
     [InlineData(new[] { "train", "--schedule", "cosine" }, "--schedule takes constant or one-cycle, not 'cosine'")]
+    [InlineData(new[] { "train", "--data=all" }, "--data takes subset or full, not 'all'")]
+    [InlineData(new[] { "train", "--nesterov", "yes" }, "--nesterov takes true or false, not 'yes'")]
+    [InlineData(new[] { "train", "--nesterov" }, "--nesterov needs a value")]
     [InlineData(new[] { "train", "--momentum", "0" }, "Training option Nesterov = True is not valid")]
     [InlineData(new[] { "train", "--resume", "--overwrite" }, "give one of them")]
-    [InlineData(new[] { "train", "quick" }, "unexpected argument 'quick'")]
+    [InlineData(new[] { "train", "quick" }, "unexpected argument 'quick'; options start with -- (e.g. --profile quick).")]
     [InlineData(new[] { "fetch-data", "--folder" }, "--folder needs a value")]
-    public void Bad_arguments_exit_with_code_2_the_reason_and_the_usage(string[] args, string reason)
+    [InlineData(new[] { "fetch-data", "--forse" }, "unknown option --forse for fetch-data; did you mean --force?")]
+    public void Bad_arguments_exit_with_code_2_and_one_line_with_the_reason(string[] args, string reason)
     {
         var (code, output, error) = Run(args);
 
         Assert.Equal(2, code);
-        Assert.Contains(reason, error);
-        Assert.Contains("Usage: dotnet run --project src/ResNetNotebooks.Cli -- <command> [options]", error);
+        var lines = error.TrimEnd().Split(Environment.NewLine);
+        Assert.True(lines.Length == 2, error);
+        Assert.StartsWith("resnet-cli: ", lines[0]);
+        Assert.Contains(reason, lines[0]);
+        Assert.Matches(@"^Run 'resnet-cli (train |fetch-data )?--help' for the (options|commands)\.$", lines[1]);
+        Assert.DoesNotContain("Usage:", error);
         Assert.Equal("", output);
     }
 
-    [Fact]
-    public void Help_prints_the_usage_and_exits_0()
+    [Theory]
+    [InlineData(new[] { "--help" }, new[] { "train", "fetch-data", "--version", "Exit codes" })]
+    [InlineData(new[] { "-h" }, new[] { "train", "fetch-data" })]
+    [InlineData(new[] { "train", "--help" }, new[] { "--profile <quick|cpu|d2l>", "--recipe <d2l|tuned>", "--epochs <N>", "--nesterov <true|false>", "--schedule <constant|one-cycle>", "--data <subset|full>", "--init <xavier|default>", "--threads <N>", "--out <DIR>", "--resume", "--overwrite" })]
+    [InlineData(new[] { "train", "-h", "--epochs", "0" }, new[] { "--epochs <N>" })]
+    [InlineData(new[] { "fetch-data", "--help" }, new[] { "--folder <DIR>", "--force" })]
+    public void Help_on_the_program_and_on_each_command_lists_the_options_and_exits_0(string[] args, string[] expected)
     {
-        var (code, output, _) = Run("help");
+        var (code, output, error) = Run(args);
 
         Assert.Equal(0, code);
-        Assert.Contains("fetch-data", output);
-        Assert.Contains("--resume", output);
+        Assert.Equal("", error);
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, output);
+        }
+    }
+
+    [Fact]
+    public void Version_prints_the_version_and_exits_0()
+    {
+        var (code, output, error) = Run("--version");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+    }
+
+    [Fact]
+    public void Fetch_data_takes_options_as_separate_values_or_with_equals()
+    {
+        Assert.Equal(("some/dir", true), FetchDataCommand.Parse(["--folder", "some/dir", "--force"]));
+        Assert.Equal(("some/dir", false), FetchDataCommand.Parse(["--folder=some/dir"]));
+        Assert.Equal((null, false), FetchDataCommand.Parse([]));
+        Assert.Equal("--folder needs a value.", Assert.Throws<ArgumentException>(() => FetchDataCommand.Parse(["--folder"])).Message);
     }
 
     [Fact]
@@ -141,6 +184,35 @@ public class CliTests
         Assert.Equal(TrainingProfiles.Cpu.WithRecipe(TrainingRecipe.D2l) with { LearningRate = 0.2, ImageSize = 32 }, parsed.Options);
         Assert.True(parsed.Explicit);
         Assert.False(TrainArguments.Parse(["--out", "x", "--resume"]).Explicit);
+    }
+
+    [Fact]
+    public void Train_takes_every_option_as_a_separate_value_or_with_equals()
+    {
+        string[] settings =
+        [
+            "--profile", "cpu", "--recipe", "d2l", "--epochs", "3", "--batch-size", "64", "--drop-last", "true", "--lr", "5e-2",
+            "--momentum", "0.9", "--nesterov", "true", "--cycle-momentum", "false", "--weight-decay", "0.0001",
+            "--schedule", "one-cycle", "--image-size", "96", "--data", "full", "--init", "default", "--seed", "-1",
+            "--train-images", "100", "--test-images", "50", "--threads", "2", "--out", "runs/x",
+        ];
+        var withEquals = Enumerable.Range(0, settings.Length / 2).Select(i => $"{settings[2 * i]}={settings[2 * i + 1]}").ToArray();
+
+        var separate = TrainArguments.Parse([.. settings, "--overwrite"]);
+        var joined = TrainArguments.Parse([.. withEquals, "--overwrite"]);
+
+        var expected = TrainingProfiles.Cpu.WithRecipe(TrainingRecipe.D2l) with
+        {
+            Epochs = 3, BatchSize = 64, DropLast = true, LearningRate = 0.05, Momentum = 0.9, Nesterov = true, CycleMomentum = false,
+            WeightDecay = 0.0001, Schedule = LearningRateSchedule.OneCycle, ImageSize = 96, Data = TrainingData.Full,
+            Init = WeightInit.Default, Seed = -1, TrainImages = 100, TestImages = 50,
+        };
+        Assert.Equal(new TrainArguments(expected, true, "runs/x", Resume: false, Overwrite: true, Threads: 2), separate);
+        Assert.Equal(separate, joined);
+        Assert.Equal(new TrainArguments(TrainingProfiles.Quick, false, null, false, false, null), TrainArguments.Parse([]));
+        Assert.True(TrainArguments.Parse(["--resume=true"]).Resume);
+        Assert.False(TrainArguments.Parse(["--resume=false"]).Resume);
+        Assert.Equal(LearningRateSchedule.OneCycle, TrainArguments.Parse(["--schedule", "onecycle"]).Options.Schedule);
     }
 
     private static TrainingOptions TrainingArgumentsFor(string[] args) => TrainArguments.Parse(args).Options;

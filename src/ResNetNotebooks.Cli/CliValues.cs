@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace ResNetNotebooks.Cli;
+
+/// <summary>
+/// The options of this command line with their value parsers: every value is read with the invariant culture, and a
+/// bad value gives one sentence naming the option, what it takes and what was given (e.g. <c>--epochs takes a whole
+/// number of at least 1, not 'ten'.</c>).
+/// </summary>
+internal static class CliValues
+{
+    /// <summary>An option taking any text, e.g. a folder.</summary>
+    public static Option<string> Text(string name, string helpName, string description) =>
+        new(name) { HelpName = helpName, Description = description };
+
+    /// <summary>An option taking a whole number of at least <paramref name="min"/>.</summary>
+    public static Option<int> Int(string name, string description, int min = int.MinValue) => new(name)
+    {
+        HelpName = "N",
+        Description = description,
+        CustomParser = result =>
+            int.TryParse(Value(result), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+                ? v
+                : Error<int>(result, min == int.MinValue
+                    ? $"{name} takes a whole number, not '{Value(result)}'."
+                    : $"{name} takes a whole number of at least {min}, not '{Value(result)}'."),
+    };
+
+    /// <summary>An option taking a finite number such as 0.05.</summary>
+    public static Option<double> Double(string name, string description) => new(name)
+    {
+        HelpName = "X",
+        Description = description,
+        CustomParser = result =>
+            double.TryParse(Value(result), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+                ? v
+                : Error<double>(result, $"{name} takes a number such as 0.05, not '{Value(result)}'."),
+    };
+
+    /// <summary>An option that takes <c>true</c> or <c>false</c> (a value is required: it is a setting, not a flag);
+    /// read it with <see cref="GetBool"/>. Its values are text, not <see cref="bool"/>: System.CommandLine would leave a
+    /// boolean option's value unread when it is neither true nor false (e.g. <c>yes</c>), and report it as an
+    /// unexpected argument instead of a bad value of this option.</summary>
+    public static Option<string> Bool(string name, string description) => new(name)
+    {
+        HelpName = "true|false",
+        Description = description,
+        CustomParser = result => Value(result) switch
+        {
+            "true" or "false" => Value(result),
+            var other => Error<string>(result, $"{name} takes true or false, not '{other}'."),
+        },
+    };
+
+    /// <summary>The value of an option made by <see cref="Bool"/>.</summary>
+    public static bool GetBool(this ParseResult parseResult, Option<string> option) => parseResult.GetValue(option) == "true";
+
+    /// <summary>A flag: given means true; <c>--flag=true</c> and <c>--flag=false</c> are accepted too.</summary>
+    public static Option<bool> Flag(string name, string description) => new(name)
+    {
+        Description = description,
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = result => result.Tokens.Count == 0
+            ? true
+            : Value(result) switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => Error<bool>(result, $"{name} is a flag; give it without a value."),
+            },
+    };
+
+    /// <summary>An option taking one of the named <paramref name="choices"/>; the error lists the distinct values' first
+    /// names (later names of the same value are accepted spellings).</summary>
+    public static Option<T> Choice<T>(string name, string description, params (string Name, T Value)[] choices)
+        where T : struct, Enum
+    {
+        var names = choices.DistinctBy(c => c.Value).Select(c => c.Name).ToArray();
+        return new(name)
+        {
+            HelpName = string.Join('|', names),
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = Value(result);
+                foreach (var (choice, value) in choices)
+                {
+                    if (choice == text)
+                    {
+                        return value;
+                    }
+                }
+
+                return Error<T>(result, $"{name} takes {string.Join(" or ", names)}, not '{text}'.");
+            },
+        };
+    }
+
+    /// <summary>Whether <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
+    public static bool Given(this ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
+
+    private static string Value(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+
+    private static T Error<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+}
