@@ -30,14 +30,14 @@ public static class NotebookExecutor
         IReadOnlyList<(string Name, string Literal)> overrides;
         try
         {
-            overrides = NotebookParameters.Resolve(notebook, options.Profile, options.Parameters);
+            overrides = NotebookParameters.Resolve(notebook, options.Preset, options.Parameters);
         }
         catch (ArgumentException e)
         {
             return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
         }
         notebook.ClearOutputs();
-        InjectParameters(notebook, options.Profile, overrides);
+        InjectParameters(notebook, options.Preset, overrides);
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
         using var kernel = CreateKernel();
@@ -142,7 +142,7 @@ public static class NotebookExecutor
         return kernel;
     }
 
-    private static void InjectParameters(NotebookDocument notebook, string profile, IReadOnlyList<(string Name, string Literal)> overrides)
+    private static void InjectParameters(NotebookDocument notebook, string? preset, IReadOnlyList<(string Name, string Literal)> overrides)
     {
         if (overrides.Count == 0)
         {
@@ -160,7 +160,7 @@ public static class NotebookExecutor
                 ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
             },
             ["outputs"] = new JsonArray(),
-            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(profile, overrides)),
+            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(preset, overrides)),
         });
     }
 
