@@ -15,7 +15,7 @@ public static class ChildProcessRunner
 {
     /// <summary>Runs <paramref name="notebookPath"/> in a child process and returns its result.</summary>
     /// <param name="notebookPath">The notebook.</param>
-    /// <param name="options">Profile, parameters and timeout.</param>
+    /// <param name="options">Preset, parameters and timeout.</param>
     /// <param name="outputPath">Where the executed copy goes.</param>
     /// <param name="environment">Extra environment variables for the child (tests use it).</param>
     public static async Task<NotebookResult> RunAsync(
@@ -52,7 +52,9 @@ public static class ChildProcessRunner
         child.BeginErrorReadLine();
 
         // The child enforces the per-cell timeout itself; this only catches a child that never reaches a cell.
-        var watchdog = options.CellTimeout * (CodeCellCount(notebookPath) + 2);
+        // (Capped at about 24 days, the longest a CancellationTokenSource waits.)
+        var watchdog = TimeSpan.FromMilliseconds(
+            Math.Min(options.CellTimeout.TotalMilliseconds * (CodeCellCount(notebookPath) + 2), int.MaxValue - 1));
         using var cancel = new CancellationTokenSource(watchdog);
         try
         {
@@ -94,8 +96,11 @@ public static class ChildProcessRunner
         yield return Path.GetFullPath(outputPath);
         yield return "--result";
         yield return resultPath;
-        yield return "--profile";
-        yield return options.Profile;
+        if (options.Preset is not null)
+        {
+            yield return "--preset";
+            yield return options.Preset;
+        }
         yield return "--cell-timeout";
         yield return options.CellTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in options.Parameters)

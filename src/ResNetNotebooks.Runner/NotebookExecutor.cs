@@ -13,6 +13,8 @@ namespace ResNetNotebooks.Runner;
 /// Executes one notebook in this process, in a fresh C# kernel built from the same .NET Interactive packages
 /// (1.0.0-beta.26120.1) as the kernel VS Code runs: code cells in order, with the notebook's folder as the current
 /// directory (as VS Code does), stopping at the first failing cell and writing the executed copy with its outputs.
+/// The kernel is warmed up before the first cell (<see cref="WarmUpCode"/>), so that the per-cell timeout and the cell
+/// timings measure each cell's own work, not the kernel's start.
 /// A cell that outlives the timeout cannot be cancelled in-process, so the caller runs this in a child process
 /// (<see cref="ChildProcessRunner"/>) and the process exits after reporting it.
 /// </summary>
@@ -28,17 +30,21 @@ public static class NotebookExecutor
         IReadOnlyList<(string Name, string Literal)> overrides;
         try
         {
-            overrides = NotebookParameters.Resolve(notebook, options.Profile, options.Parameters);
+            overrides = NotebookParameters.Resolve(notebook, options.Preset, options.Parameters);
         }
         catch (ArgumentException e)
         {
             return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
         }
         notebook.ClearOutputs();
-        InjectParameters(notebook, options.Profile, overrides);
+        InjectParameters(notebook, options.Preset, overrides);
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
         using var kernel = CreateKernel();
+        if (await WarmUpAsync(kernel, options.CellTimeout) is { } notStarted)
+        {
+            return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = notStarted, Seconds = clock.Elapsed.TotalSeconds };
+        }
         var timings = new List<CellTiming>();
         var executionCount = 0;
         var cells = notebook.Cells.OfType<JsonObject>().ToList();
@@ -89,6 +95,28 @@ public static class NotebookExecutor
         };
     }
 
+    /// <summary>The statement the kernel compiles and runs before the first cell (it declares nothing).</summary>
+    internal const string WarmUpCode = "_ = 0;";
+
+    /// <summary>
+    /// Runs <see cref="WarmUpCode"/> before the first cell, outside every cell's clock: the kernel's first submission
+    /// loads and JIT-compiles Roslyn's scripting, several seconds on a cold or busy machine, which would otherwise be
+    /// charged to cell 1 and could time it out. So a cell's timeout and timing cover the cell's own work. The warm-up
+    /// may take as long as one cell may; it produces no output and is not written to the executed copy.
+    /// </summary>
+    /// <returns>Null when the kernel is ready; otherwise why it is not.</returns>
+    private static async Task<string?> WarmUpAsync(Kernel kernel, TimeSpan timeout)
+    {
+        var run = kernel.SendAsync(new SubmitCode(WarmUpCode, "csharp"));
+        if (await Task.WhenAny(run, Task.Delay(timeout)) != run)
+        {
+            return $"the kernel did not start: its warm-up ({WarmUpCode}) was still running after {timeout.TotalSeconds:0} s (the per-cell timeout).";
+        }
+        return (await run).Events.OfType<CommandFailed>().FirstOrDefault() is { } failed
+            ? $"the kernel did not start: its warm-up ({WarmUpCode}) failed: {OneLine(failed.Message)}"
+            : null;
+    }
+
     /// <summary>The kernel: C# with #r "nuget:", the kernel helpers (display, HTML) and value sharing, as in VS Code.</summary>
     internal static CompositeKernel CreateKernel()
     {
@@ -114,7 +142,7 @@ public static class NotebookExecutor
         return kernel;
     }
 
-    private static void InjectParameters(NotebookDocument notebook, string profile, IReadOnlyList<(string Name, string Literal)> overrides)
+    private static void InjectParameters(NotebookDocument notebook, string? preset, IReadOnlyList<(string Name, string Literal)> overrides)
     {
         if (overrides.Count == 0)
         {
@@ -132,7 +160,7 @@ public static class NotebookExecutor
                 ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
             },
             ["outputs"] = new JsonArray(),
-            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(profile, overrides)),
+            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(preset, overrides)),
         });
     }
 

@@ -8,10 +8,10 @@ namespace ResNetNotebooks.Runner;
 
 /// <summary>
 /// Papermill-style parameters. A notebook's defaults (the values a learner runs) live in the code cell tagged
-/// <c>parameters</c>. A named profile (e.g. <c>quick</c>, used by CI) is a set of overrides kept in the notebook's
-/// metadata under <c>resnet.profiles.&lt;name&gt;</c>; explicit <c>--param name=value</c> overrides come last.
-/// The runner adds a cell tagged <c>injected-parameters</c> after the parameters cell that assigns the overrides.
-/// If the parameters cell declares a variable named <c>profile</c>, it is set to the profile's name.
+/// <c>parameters</c>. A named preset (e.g. <c>ci</c>, what the tests and CI run) is a set of overrides kept in the
+/// notebook's metadata under <c>resnet.presets.&lt;name&gt;</c>; explicit <c>--param name=value</c> overrides come last.
+/// The runner adds a cell tagged <c>injected-parameters</c> after the parameters cell that assigns the overrides, and
+/// assigns nothing else: without a preset and <c>--param</c> a notebook runs exactly as it does for a learner.
 /// </summary>
 public static partial class NotebookParameters
 {
@@ -21,35 +21,49 @@ public static partial class NotebookParameters
     /// <summary>The tag of the cell the runner adds.</summary>
     public const string InjectedTag = "injected-parameters";
 
-    /// <summary>The profile whose overrides are none: the notebook's own defaults.</summary>
-    public const string FullProfile = "full";
-
-    [GeneratedRegex(@"^\s*(?:var|int|long|double|float|string|bool)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=", RegexOptions.Multiline)]
+    // A declaration at the start of a line: var, or one of the value types the runner can write a literal for,
+    // optionally nullable (int? epochs = null;).
+    [GeneratedRegex(@"^\s*(?:var|(?:int|long|double|float|string|bool)\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=", RegexOptions.Multiline)]
     private static partial Regex Declaration();
 
-    /// <summary>The names the parameters cell declares, e.g. <c>var epochs = 10;</c> declares <c>epochs</c>.</summary>
+    /// <summary>
+    /// The names the parameters cell declares, e.g. <c>var epochs = 10;</c> or <c>int? epochs = null;</c> declares
+    /// <c>epochs</c>.
+    /// </summary>
     public static IReadOnlyList<string> Declared(string parametersSource) =>
         Declaration().Matches(parametersSource).Select(m => m.Groups[1].Value).ToList();
 
+    /// <summary>The presets a notebook defines in its metadata (<c>resnet.presets</c>), in their order there.</summary>
+    public static IReadOnlyList<string> Presets(NotebookDocument notebook) =>
+        (notebook.Metadata["resnet"]?["presets"] as JsonObject)?.Select(kv => kv.Key).ToList() ?? [];
+
     /// <summary>
-    /// The overrides for <paramref name="profile"/> merged with <paramref name="explicitValues"/>, in the order
-    /// they are assigned, or an empty list when there is nothing to override.
+    /// The overrides of <paramref name="preset"/> (none when it is null) merged with <paramref name="explicitValues"/>,
+    /// in the order they are assigned, or an empty list when there is nothing to override.
     /// </summary>
-    /// <exception cref="ArgumentException">An override names a parameter the notebook does not declare, or the
-    /// notebook has no parameters cell but overrides were asked for.</exception>
+    /// <exception cref="ArgumentException">An override names a parameter the notebook does not declare; the
+    /// notebook has no parameters cell but overrides were asked for; or the notebook has a parameters cell but does
+    /// not define <paramref name="preset"/> (a notebook without parameters runs any preset with its defaults).</exception>
     public static IReadOnlyList<(string Name, string Literal)> Resolve(
-        NotebookDocument notebook, string profile, IReadOnlyDictionary<string, string> explicitValues)
+        NotebookDocument notebook, string? preset, IReadOnlyDictionary<string, string> explicitValues)
     {
         var cell = notebook.Cells.OfType<JsonObject>().FirstOrDefault(c => NotebookDocument.Tags(c).Contains(Tag));
         var declared = cell is null ? [] : Declared(NotebookDocument.Source(cell));
         var values = new List<(string Name, string Literal)>();
-        if (declared.Contains("profile"))
+        if (preset is not null)
         {
-            values.Add(("profile", StringLiteral(profile)));
-        }
-        if (notebook.Metadata["resnet"]?["profiles"]?[profile] is JsonObject overrides)
-        {
-            values.AddRange(overrides.Select(kv => (kv.Key, Literal(kv.Value!))));
+            if (notebook.Metadata["resnet"]?["presets"]?[preset] is JsonObject overrides)
+            {
+                values.AddRange(overrides.Select(kv => (kv.Key, kv.Value is null ? "null" : Literal(kv.Value))));
+            }
+            else if (cell is not null)
+            {
+                var presets = Presets(notebook);
+                throw new ArgumentException(
+                    $"{notebook.Name} has parameters but no preset \"{preset}\" (it defines " +
+                    $"{(presets.Count == 0 ? "none" : string.Join(", ", presets))}). Add it to the notebook's metadata " +
+                    $"under resnet.presets ({{}} runs the defaults).");
+            }
         }
         values.AddRange(explicitValues.Select(kv => (kv.Key, LiteralFromText(kv.Value))));
 
@@ -70,9 +84,11 @@ public static partial class NotebookParameters
     }
 
     /// <summary>The code of the injected cell.</summary>
-    public static string InjectedSource(string profile, IReadOnlyList<(string Name, string Literal)> values)
+    public static string InjectedSource(string? preset, IReadOnlyList<(string Name, string Literal)> values)
     {
-        var code = new StringBuilder($"// Injected by the headless runner (profile \"{profile}\").\n");
+        var code = new StringBuilder(preset is null
+            ? "// Injected by the headless runner (--param).\n"
+            : $"// Injected by the headless runner (preset \"{preset}\").\n");
         foreach (var (name, literal) in values)
         {
             code.Append($"{name} = {literal};\n");
@@ -90,9 +106,12 @@ public static partial class NotebookParameters
         var kind => throw new ArgumentException($"Parameter value {value.ToJsonString()} is a JSON {kind}; use a number, a string or true/false."),
     };
 
-    /// <summary>A C# literal for a command-line value: a number or true/false as is, anything else as a string.</summary>
+    /// <summary>
+    /// A C# literal for a command-line value: a number, true/false or null as is, anything else as a string
+    /// (quotes around it are dropped: <c>"3"</c> is the string 3).
+    /// </summary>
     public static string LiteralFromText(string text) =>
-        text is "true" or "false" || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+        text is "true" or "false" or "null" || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? text
             : StringLiteral(text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1] : text);
 

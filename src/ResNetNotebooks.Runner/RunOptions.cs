@@ -3,18 +3,21 @@ namespace ResNetNotebooks.Runner;
 /// <summary>How to run notebooks.</summary>
 public sealed record RunOptions
 {
-    /// <summary>The default per-cell timeout: generous for the full profile's training cells.</summary>
+    /// <summary>The default per-cell timeout: generous for a long training cell.</summary>
     public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(30);
 
-    /// <summary>The parameter profile: <c>full</c> (the notebook's own defaults) or one the notebook defines, e.g. <c>quick</c>.</summary>
-    public string Profile { get; init; } = NotebookParameters.FullProfile;
+    /// <summary>The longest per-cell timeout the command line accepts.</summary>
+    public static readonly TimeSpan MaxCellTimeout = TimeSpan.FromDays(7);
 
-    /// <summary>Explicit parameter overrides (<c>--param name=value</c>), applied after the profile's.</summary>
+    /// <summary>
+    /// The preset: a set of parameter overrides a notebook defines in its metadata (<c>resnet.presets.&lt;name&gt;</c>),
+    /// e.g. <c>ci</c>; null runs the notebook's own defaults.
+    /// </summary>
+    public string? Preset { get; init; }
+
+    /// <summary>Explicit parameter overrides (<c>--param name=value</c>), applied after the preset's.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How long one cell may run before the run is stopped and the cell reported as hung.</summary>
     public TimeSpan CellTimeout { get; init; } = DefaultCellTimeout;
-
-    /// <summary>The folder the executed copies are written to (default: artifacts/notebooks/&lt;profile&gt;).</summary>
-    public string? OutputFolder { get; init; }
 }

@@ -4,8 +4,9 @@ using ResNetNotebooks.Runner;
 namespace ResNetNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// Executes every notebook in notebooks/ headlessly in the quick profile, one test case per notebook, and writes the
-/// executed copies to artifacts/notebooks/quick/. A failing cell fails the test with the notebook, the cell and the error.
+/// Executes every notebook in notebooks/ headlessly with the runner's <c>ci</c> preset (what CI runs; a notebook without
+/// parameters runs its own defaults), one test case per notebook, and writes the executed copies to
+/// artifacts/notebooks/ci/. A failing cell fails the test with the notebook, the cell and the error.
 /// The per-cell timeout is NOTEBOOK_CELL_TIMEOUT seconds (default 300).
 /// </summary>
 public sealed class NotebookExecutionTests
@@ -15,13 +16,15 @@ public sealed class NotebookExecutionTests
     private static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(
         double.TryParse(Environment.GetEnvironmentVariable("NOTEBOOK_CELL_TIMEOUT"), out var s) ? s : 300);
 
-    internal static string OutputFolder => Path.Combine(Repo.Root, "artifacts", "notebooks", "quick");
+    private const string Preset = "ci";
+
+    internal static string OutputFolder => Path.Combine(Repo.Root, "artifacts", "notebooks", Preset);
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_headlessly_in_the_quick_profile(string name)
+    public async Task Notebook_runs_headlessly_with_the_ci_preset(string name)
     {
-        var options = new RunOptions { Profile = "quick", CellTimeout = CellTimeout };
+        var options = new RunOptions { Preset = Preset, CellTimeout = CellTimeout };
 
         var result = await ChildProcessRunner.RunAsync(Path.Combine(Repo.Notebooks, name), options, Path.Combine(OutputFolder, name));
 

@@ -7,10 +7,10 @@ namespace ResNetNotebooks.Notebooks.Tests;
 /// <summary>The runner, driven as the tests and the README's command drive it: one child process per notebook.</summary>
 public sealed class RunnerTests
 {
-    private static readonly RunOptions Quick = new() { CellTimeout = TimeSpan.FromSeconds(120) };
+    private static readonly RunOptions TwoMinuteCells = new() { CellTimeout = TimeSpan.FromSeconds(120) };
 
     private static Task<NotebookResult> Run(string notebook, RunOptions? options = null) =>
-        ChildProcessRunner.RunAsync(notebook, options ?? Quick, Path.ChangeExtension(notebook, $".{Guid.NewGuid():N}.out.ipynb"));
+        ChildProcessRunner.RunAsync(notebook, options ?? TwoMinuteCells, Path.ChangeExtension(notebook, $".{Guid.NewGuid():N}.out.ipynb"));
 
     private static JsonArray Outputs(NotebookResult result, int cell) =>
         (JsonArray)JsonNode.Parse(File.ReadAllText(result.OutputPath!))!["cells"]![cell - 1]!["outputs"]!;
@@ -45,6 +45,8 @@ public sealed class RunnerTests
         var notebook = Repo.WriteNotebook("hangs.ipynb", ["var ready = true;", "while (ready) { }", "var after = 1;"]);
         var clock = Stopwatch.StartNew();
 
+        // 5 s is enough for cell 1 on any machine because the runner warms the kernel up first (the kernel's first
+        // compilation, several seconds on a cold machine, used to be charged to cell 1 and time it out).
         var result = await Run(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(5) });
 
         Assert.Equal(NotebookStatus.TimedOut, result.Status);
@@ -84,21 +86,73 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public async Task Profiles_and_explicit_parameters_override_the_parameters_cell_in_that_order()
+    public async Task Presets_and_explicit_parameters_override_the_parameters_cell_in_that_order()
     {
-        var metadata = JsonNode.Parse("""{"resnet": {"profiles": {"quick": {"epochs": 2, "label": "small"}}}}""")!.AsObject();
+        var metadata = JsonNode.Parse("""{"resnet": {"presets": {"ci": {"epochs": 2, "label": "small"}}}}""")!.AsObject();
         var notebook = Repo.WriteNotebook("params.ipynb", [
-            "var profile = \"full\";\nvar epochs = 10;\nvar label = \"big\";\ndouble rate = 0.5;",
-            "Console.Write($\"{profile} {epochs} {label} {rate}\");",
+            "var epochs = 10;\nvar label = \"big\";\ndouble rate = 0.5;",
+            "Console.Write($\"{epochs} {label} {rate}\");",
         ], metadata, parametersCell: 0);
 
-        var full = await Run(notebook);
-        var quick = await Run(notebook, Quick with { Profile = "quick" });
-        var overridden = await Run(notebook, Quick with { Profile = "quick", Parameters = new Dictionary<string, string> { ["epochs"] = "3", ["rate"] = "0.25" } });
+        var ci = await Run(notebook, TwoMinuteCells with { Preset = "ci" });
+        var overridden = await Run(notebook, TwoMinuteCells with { Preset = "ci", Parameters = new Dictionary<string, string> { ["epochs"] = "3", ["rate"] = "0.25" } });
+        var explicitOnly = await Run(notebook, TwoMinuteCells with { Parameters = new Dictionary<string, string> { ["label"] = "mine" } });
 
-        Assert.Equal("full 10 big 0.5", Outputs(full, 3)[0]!["text"]!.GetValue<string>()); // cell 2: profile = "full" injected
-        Assert.Equal("quick 2 small 0.5", Outputs(quick, 3)[0]!["text"]!.GetValue<string>()); // cell 2 is the injected one
-        Assert.Equal("quick 3 small 0.25", Outputs(overridden, 3)[0]!["text"]!.GetValue<string>());
+        Assert.Equal("2 small 0.5", Outputs(ci, 3)[0]!["text"]!.GetValue<string>()); // cell 2 is the injected one
+        Assert.Equal("3 small 0.25", Outputs(overridden, 3)[0]!["text"]!.GetValue<string>());
+        Assert.Equal("10 mine 0.5", Outputs(explicitOnly, 3)[0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Without_a_preset_or_param_nothing_is_injected_not_even_a_profile()
+    {
+        // A parameter named profile used to be set to the runner's profile name ("full") behind the notebook's back.
+        var metadata = JsonNode.Parse("""{"resnet": {"presets": {"ci": {"epochs": 2}}}}""")!.AsObject();
+        var notebook = Repo.WriteNotebook("params.ipynb", [
+            "var profile = \"quick\";\nvar epochs = 10;",
+            "Console.Write($\"{profile} {epochs}\");",
+        ], metadata, parametersCell: 0);
+
+        var result = await Run(notebook);
+
+        Assert.Equal(NotebookStatus.Passed, result.Status);
+        Assert.Equal("quick 10", Outputs(result, 2)[0]!["text"]!.GetValue<string>()); // cell 2: nothing was inserted
+        var cells = JsonNode.Parse(File.ReadAllText(result.OutputPath!))!["cells"]!.AsArray();
+        Assert.Equal(2, cells.Count);
+        Assert.DoesNotContain(NotebookParameters.InjectedTag, cells.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Nullable_parameters_take_null_from_a_preset_and_from_the_command_line()
+    {
+        var metadata = JsonNode.Parse("""{"resnet": {"presets": {"ci": {"rate": null, "epochs": 4}}}}""")!.AsObject();
+        var notebook = Repo.WriteNotebook("nullable.ipynb", [
+            "int? epochs = null;\ndouble? rate = 0.5;\nstring? name = \"x\";\nlong? steps = 7;",
+            "Console.Write($\"{epochs} {rate?.ToString() ?? \"null\"} {name ?? \"null\"} {steps?.ToString() ?? \"null\"}\");",
+        ], metadata, parametersCell: 0);
+
+        var result = await Run(notebook, TwoMinuteCells with
+        {
+            Preset = "ci", Parameters = new Dictionary<string, string> { ["name"] = "null", ["steps"] = "null" },
+        });
+
+        Assert.True(result.Status == NotebookStatus.Passed, result.Describe());
+        Assert.Equal("4 null null null", Outputs(result, 3)[0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_notebook_with_parameters_but_without_the_preset_is_refused_and_one_without_parameters_runs_its_defaults()
+    {
+        var withParameters = Repo.WriteNotebook("params.ipynb", ["var epochs = 10;", "Console.Write(epochs);"], parametersCell: 0);
+        var withoutParameters = Repo.WriteNotebook("plain.ipynb", ["Console.Write(\"plain\");"]);
+
+        var refused = await Run(withParameters, TwoMinuteCells with { Preset = "ci" });
+        var plain = await Run(withoutParameters, TwoMinuteCells with { Preset = "ci" });
+
+        Assert.Equal(NotebookStatus.Error, refused.Status);
+        Assert.Contains("no preset \"ci\"", refused.Error);
+        Assert.Equal(NotebookStatus.Passed, plain.Status);
+        Assert.Equal("plain", Outputs(plain, 1)[0]!["text"]!.GetValue<string>());
     }
 
     [Fact]
@@ -106,7 +160,7 @@ public sealed class RunnerTests
     {
         var notebook = Repo.WriteNotebook("params.ipynb", ["var epochs = 10;", "Console.Write(epochs);"], parametersCell: 0);
 
-        var result = await Run(notebook, Quick with { Parameters = new Dictionary<string, string> { ["epoch"] = "3" } });
+        var result = await Run(notebook, TwoMinuteCells with { Parameters = new Dictionary<string, string> { ["epoch"] = "3" } });
 
         Assert.Equal(NotebookStatus.Error, result.Status);
         Assert.Contains("has no parameter epoch", result.Error);
@@ -138,6 +192,17 @@ public sealed class RunnerTests
         Assert.Equal("true", NotebookParameters.LiteralFromText("true"));
         Assert.Equal("\"tuned\"", NotebookParameters.LiteralFromText("tuned"));
         Assert.Equal("\"a \\\"b\\\"\"", NotebookParameters.LiteralFromText("a \"b\""));
+        Assert.Equal("null", NotebookParameters.LiteralFromText("null"));
+        Assert.Equal("\"null\"", NotebookParameters.LiteralFromText("\"null\""));
         Assert.Equal(["epochs", "lr", "name"], NotebookParameters.Declared("var epochs = 3;\ndouble lr = 0.1; // rate\nstring name = \"x\";\n// var hidden = 1;"));
+    }
+
+    [Fact]
+    public void Nullable_declarations_are_parameters()
+    {
+        var source = "int? epochs = null;\ndouble? learningRate = null; // the profile's\nstring? x = null;\n" +
+                     "long? n = 3;\nfloat? f = 1f;\nbool? b = null;\nvar seed = 0;\n// int? hidden = null;\nvar? bad = 1;";
+
+        Assert.Equal(["epochs", "learningRate", "x", "n", "f", "b", "seed"], NotebookParameters.Declared(source));
     }
 }
