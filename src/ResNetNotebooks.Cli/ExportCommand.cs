@@ -41,6 +41,11 @@ internal static class ExportCommand
             throw new CommandFailedException($"--checkpoint: there is no checkpoint at {from}; give the checkpoint.bin of a train run (e.g. runs/cpu/checkpoint.bin).");
         }
 
+        if (string.Equals(Path.GetFullPath(to), from, StringComparison.Ordinal))
+        {
+            throw new CommandFailedException($"--to {to} is the checkpoint itself; give another file, e.g. model.pt.");
+        }
+
         return () =>
         {
             using var model = createModel();

@@ -87,7 +87,14 @@ public static class PyTorchWeights
 
         if (IsSafetensors(path))
         {
-            return Safetensors.LoadStateDict(path);
+            try
+            {
+                return Safetensors.LoadStateDict(path);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or EndOfStreamException or NotImplementedException)
+            {
+                throw new InvalidDataException($"{path} is not a safetensors file PyBridge can read ({e.GetType().Name}: {e.Message}); write it with safetensors.torch.save_file(net.state_dict(), path).", e);
+            }
         }
 
         Hashtable table;

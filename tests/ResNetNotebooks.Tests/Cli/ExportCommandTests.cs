@@ -96,4 +96,18 @@ public class ExportCommandTests
         Assert.Contains("--to <FILE>", output);
         Assert.Contains("--layout <d2l|torchvision>", output);
     }
+
+    [Fact]
+    public void Export_refuses_to_overwrite_the_checkpoint_it_reads()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = folder.Combine(Checkpoint.FileName);
+        File.WriteAllText(checkpoint, "stand-in");
+
+        var (code, _, error) = Run(["export", "--checkpoint", checkpoint, "--to", checkpoint]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("is the checkpoint itself", error);
+        Assert.Equal("stand-in", File.ReadAllText(checkpoint));
+    }
 }

@@ -2,6 +2,7 @@ using ResNetNotebooks.Interop;
 using ResNetNotebooks.Models;
 using ResNetNotebooks.Tests.Data;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace ResNetNotebooks.Tests.Interop;
@@ -203,5 +204,19 @@ public class StateDictMappingTests
         var error = Assert.Throws<InvalidDataException>(() => PyTorchWeights.Load(net, path));
 
         Assert.Contains("torch.save(net.state_dict(), path)", error.Message);
+    }
+
+    [Fact]
+    public void A_file_with_more_than_tensors_is_refused_naming_the_entry()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("checkpoint.pt");
+        using var weight = ones(2);
+        PyTorchPickler.PickleStateDict(path, new Dictionary<string, object> { ["epoch"] = 3, ["weight"] = weight });
+
+        var error = Assert.Throws<InvalidDataException>(() => PyTorchWeights.ReadTensors(path));
+
+        Assert.Contains("the entry epoch is a Int32, not a tensor", error.Message);
+        Assert.Contains("save net.state_dict()", error.Message);
     }
 }
