@@ -73,19 +73,21 @@ public static class CliApp
 
         var root = new RootCommand(
             $"""
-            Train d2l's ResNet-18 on Fashion-MNIST, or fetch the full dataset.
+            Train d2l's ResNet-18 on Fashion-MNIST, fetch the full dataset, or export a checkpoint for PyTorch.
             Exit codes: 0 success, 1 the command failed, 2 bad arguments.
             Examples:
               {Name} train --profile cpu --out runs/cpu
               {Name} train --profile cpu --out runs/cpu --resume
               {Name} train --profile quick --recipe d2l --seed 1
+              {Name} export --checkpoint runs/cpu/checkpoint.bin --to model.pt
             From the repository: dotnet run --project src/ResNetNotebooks.Cli -- train --profile quick
             """)
         {
             train.Command,
             FetchDataCommand.Create(stdout, RunCommand),
+            ExportCommand.Create(stdout, RunCommand, createModel),
         };
-        root.SetAction(parseResult => UsageErrors.Write(stderr, "no command given; use train or fetch-data.", root));
+        root.SetAction(parseResult => UsageErrors.Write(stderr, "no command given; use train, fetch-data or export.", root));
         return root;
     }
 

@@ -31,7 +31,8 @@ internal static class UsageErrors
             var token = parseResult.UnmatchedTokens[0];
             var suggestions = Suggestions(parseResult, token);
             var didYouMean = suggestions.Count > 0 ? $"; did you mean {string.Join(" or ", suggestions)}?" : null;
-            var commands = string.Join(" or ", parseResult.RootCommandResult.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            var names = parseResult.RootCommandResult.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+            var commands = names.Count > 1 ? $"{string.Join(", ", names[..^1])} or {names[^1]}" : string.Join("", names);
             return (isRoot, token.StartsWith('-')) switch
             {
                 (true, true) => $"unknown option {token}{didYouMean ?? $"; options follow a command ({commands})."}",

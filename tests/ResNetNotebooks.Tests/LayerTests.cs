@@ -20,8 +20,9 @@ public class LayerTests
         ["Models"] = [],
         ["Inspection"] = ["Models"],
         ["Training"] = ["Models", "Data", "Native"],
-        ["Display"] = ["Models", "Inspection", "Training", "Data", "Native"],
-        ["Notebooks"] = ["Models", "Inspection", "Display", "Training", "Data", "Native"],
+        ["Interop"] = ["Models", "Training", "Native"],
+        ["Display"] = ["Models", "Inspection", "Training", "Interop", "Data", "Native"],
+        ["Notebooks"] = ["Models", "Inspection", "Display", "Training", "Interop", "Data", "Native"],
     };
 
     private static readonly Assembly Library = typeof(Residual).Assembly;

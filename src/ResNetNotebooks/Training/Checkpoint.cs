@@ -79,6 +79,32 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>
+    /// Loads only the model's weights and batch-norm statistics from the checkpoint at <paramref name="path"/> into
+    /// <paramref name="model"/> (e.g. to export them); the optimizer's state is not read.
+    /// </summary>
+    /// <param name="path">A checkpoint written by the trainer or the CLI.</param>
+    /// <param name="model">A model of the class and size the checkpoint was trained with.</param>
+    /// <returns>What the checkpoint holds besides the tensors.</returns>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or holds another model (the message names
+    /// both models).</exception>
+    public static CheckpointInfo LoadWeights(string path, nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Read(path, (info, reader) =>
+        {
+            var parameters = model.parameters().Sum(p => p.numel());
+            if (info.ModelType != model.GetType().Name || info.Parameters != parameters)
+            {
+                throw new InvalidDataException(
+                    $"The checkpoint {path} holds a {info.ModelType} with {info.Parameters:N0} parameters, but the model given is a " +
+                    $"{model.GetType().Name} with {parameters:N0}; build the model the checkpoint was trained with.");
+            }
+
+            model.load(reader);
+        });
+    }
+
     internal static void Write(string path, CheckpointInfo info, nn.Module model, SGD optimizer)
     {
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(info, Json));

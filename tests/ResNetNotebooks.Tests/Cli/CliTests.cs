@@ -21,10 +21,10 @@ public class CliTests
 
     [Theory]
     [InlineData(new string[0], "no command given")]
-    [InlineData(new[] { "fit" }, "unknown command 'fit'; use train or fetch-data.")]
+    [InlineData(new[] { "fit" }, "unknown command 'fit'; use train, fetch-data or export.")]
     [InlineData(new[] { "trian" }, "unknown command 'trian'; did you mean train?")]
     [InlineData(new[] { "help" }, "unknown command 'help'; did you mean --help?")]
-    [InlineData(new[] { "--epochs", "3" }, "unknown option --epochs; options follow a command (train or fetch-data).")]
+    [InlineData(new[] { "--epochs", "3" }, "unknown option --epochs; options follow a command (train, fetch-data or export).")]
     [InlineData(new[] { "train", "--epoch", "3" }, "unknown option --epoch for train; did you mean --epochs?")]
     [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
     [InlineData(new[] { "train", "--epochs", "ten" }, "--epochs takes a whole number of at least 1, not 'ten'")]
