@@ -39,8 +39,7 @@ public sealed class PreActResidual : nn.Module<Tensor, Tensor>
     /// <param name="stride">Stride of conv1 (and of the projection).</param>
     /// <exception cref="ArgumentException">A size is not positive, or the shape changes while the shortcut is the identity.</exception>
     public PreActResidual(int inChannels, int outChannels, bool useProjection = false, int stride = 1)
-        : this(inChannels, outChannels, stride,
-               useProjection ? Shortcuts.Projection(Math.Max(inChannels, 1), Math.Max(outChannels, 1), Math.Max(stride, 1)) : null)
+        : this(inChannels, outChannels, stride, D2lShortcut(inChannels, outChannels, useProjection, stride))
     {
     }
 
@@ -103,4 +102,13 @@ public sealed class PreActResidual : nn.Module<Tensor, Tensor>
 
     private static string Describe(int inChannels, int outChannels, int stride) =>
         $"PreActResidual({inChannels} → {outChannels}, stride {stride})";
+
+    private static nn.Module<Tensor, Tensor>? D2lShortcut(int inChannels, int outChannels, bool useProjection, int stride)
+    {
+        var owner = Describe(inChannels, outChannels, stride);
+        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the block's input (e.g. 64)");
+        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels the block should output (e.g. 64)");
+        Guard.Positive(stride, owner, nameof(stride), "use 1 to keep height and width or 2 to halve them");
+        return useProjection ? Shortcuts.Projection(inChannels, outChannels, stride) : null;
+    }
 }

@@ -50,7 +50,7 @@ public sealed class ResNeXtBlock : nn.Module<Tensor, Tensor>
     public ResNeXtBlock(int numChannels, int groupWidth, double botMul, bool useProjection = false, int stride = 1)
         : this(numChannels, numChannels, BottleneckChannels(numChannels, botMul),
                Groups(numChannels, groupWidth, botMul), stride,
-               useProjection ? Shortcuts.Projection(numChannels, numChannels, Math.Max(stride, 1), batchNorm: true) : null)
+               D2lShortcut(numChannels, useProjection, stride))
     {
     }
 
@@ -134,6 +134,12 @@ public sealed class ResNeXtBlock : nn.Module<Tensor, Tensor>
         var b = (int)Math.Round(numChannels * botMul, MidpointRounding.ToEven);   // Python's round()
         Guard.Positive(b, owner, "bot_channels", "use a bottleneck multiplier botMul > 0 (d2l uses 1 or 0.25)");
         return b;
+    }
+
+    private static nn.Module<Tensor, Tensor>? D2lShortcut(int numChannels, bool useProjection, int stride)
+    {
+        Guard.Positive(stride, $"ResNeXtBlock({numChannels}, stride {stride})", nameof(stride), "use 1 to keep height and width or 2 to halve them");
+        return useProjection ? Shortcuts.Projection(numChannels, numChannels, stride, batchNorm: true) : null;
     }
 
     private static int Groups(int numChannels, int groupWidth, double botMul)

@@ -172,4 +172,27 @@ public class FamilyBlockTests
         Assert.IsNotType<TorchSharp.Modules.AvgPool2d>(((TorchSharp.Modules.Sequential)widen!).children().First());
         Assert.IsType<TorchSharp.Modules.AvgPool2d>(((TorchSharp.Modules.Sequential)stride!).children().First());
     }
+
+    [Fact]
+    public void Bottleneck_rejects_groups_that_do_not_divide_its_width_and_says_what_would()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Bottleneck(256, 100, 256, 1, null, groups: 32));
+        Assert.Contains("groups = 32 does not divide the bottleneck width 100", ex.Message);
+        Assert.Contains("multiple of 32", ex.Message);
+    }
+
+    [Fact]
+    public void PreActResidual_that_changes_shape_without_a_projection_is_rejected_with_the_fix()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new PreActResidual(16, 32, stride: 2));
+        Assert.Contains("PreActResidual(16 → 32, stride 2)", ex.Message);
+        Assert.Contains("useProjection: true", ex.Message);
+    }
+
+    [Fact]
+    public void PreActResidual_with_a_zero_stride_names_the_block_and_the_fix()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new PreActResidual(16, 32, useProjection: true, stride: 0));
+        Assert.Contains("PreActResidual(16 → 32, stride 0): stride must be positive but was 0", ex.Message);
+    }
 }
