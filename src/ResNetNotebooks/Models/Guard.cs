@@ -53,4 +53,23 @@ internal static class Guard
                 nameof(input));
         }
     }
+
+    /// <summary>
+    /// Throws when the residual branch <paramref name="branch"/> and the shortcut <paramref name="shortcut"/> differ in
+    /// shape, so the addition would fail inside libtorch with a message that names neither.
+    /// </summary>
+    /// <param name="branch">The residual branch's output.</param>
+    /// <param name="shortcut">The shortcut's output.</param>
+    /// <param name="owner">The block, as the message should name it.</param>
+    /// <param name="fix">What downsample module would fit, e.g. "Shortcuts.Projection(64, 256, 1)".</param>
+    public static void SameShape(Tensor branch, Tensor shortcut, string owner, string fix)
+    {
+        if (!branch.shape.SequenceEqual(shortcut.shape))
+        {
+            throw new InvalidOperationException(
+                $"{owner}: the residual branch gives {ShapeText.Of(branch.shape)} but the shortcut gives " +
+                $"{ShapeText.Of(shortcut.shape)}, so they cannot be added; pass a downsample module that maps the input " +
+                $"to the branch's shape, e.g. {fix}.");
+        }
+    }
 }

@@ -7,7 +7,9 @@ namespace ResNetNotebooks.Models;
 /// <summary>
 /// A ResNet built from a <see cref="ResNetConfig"/>, with d2l's stage names because the notebooks retell d2l:
 /// the stem <c>b1</c>, the residual stages <c>b2</c>, <c>b3</c>, … (torchvision: <c>layer1</c>..<c>layer4</c>),
-/// then <c>avgpool</c>, <c>flatten</c> and <c>fc</c>.
+/// then <c>avgpool</c>, <c>flatten</c> and <c>fc</c>. A pre-activation network has one more child, <c>post</c>
+/// (BN and ReLU), before <c>avgpool</c>. The blocks are <see cref="ResNetConfig.Block"/>'s kind: basic
+/// (ResNet-18/34), bottleneck (ResNet-50/101/152), pre-activation or ResNeXt.
 /// </summary>
 /// <remarks>
 /// d2l's shape walk for ResNet-18 on (1, 1, 224, 224): b1 (1, 64, 56, 56), b2 (1, 64, 56, 56), b3 (1, 128, 28, 28),
@@ -23,37 +25,40 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential b1;
     private readonly Sequential[] stages;
+    private readonly Sequential? post;
     private readonly AdaptiveAvgPool2d avgpool;
     private readonly Flatten flatten;
     private readonly Linear fc;
 
     /// <summary>Builds the network that <paramref name="config"/> describes.</summary>
-    /// <param name="config">Blocks and channels per stage, input channels, classes and shortcut option.</param>
+    /// <param name="config">Blocks and channels per stage, block and stem kind, input channels, classes and shortcut option.</param>
+    /// <param name="block">
+    /// Builds every residual block instead of the config's kind, from what the builder decided (<see cref="BlockSpec"/>):
+    /// a block written in a notebook cell becomes a whole network. <c>null</c> for the library's blocks.
+    /// </param>
     /// <exception cref="ArgumentException">The config is invalid (see <see cref="ResNetConfig.Validate"/>).</exception>
-    public ResNet(ResNetConfig config) : base(nameof(ResNet))
+    public ResNet(ResNetConfig config, Func<BlockSpec, nn.Module<Tensor, Tensor>>? block = null) : base(nameof(ResNet))
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
 
-        var channels = config.ChannelsPerStage;
-        b1 = ResNetStages.Stem(config.InputChannels, channels[0], config.ConvBias);
-        stages = new Sequential[channels.Count];
+        b1 = ResNetStages.Stem(config);
+        stages = new Sequential[config.ChannelsPerStage.Count];
         for (var i = 0; i < stages.Length; i++)
         {
-            stages[i] = ResNetStages.Stage(
-                inChannels: i == 0 ? channels[0] : channels[i - 1],
-                outChannels: channels[i],
-                numResiduals: config.BlocksPerStage[i],
-                firstStage: i == 0,
-                shortcut: config.Shortcut,
-                projectionBatchNorm: config.ProjectionBatchNorm,
-                bias: config.ConvBias);
+            stages[i] = ResNetStages.Stage(config, i, block);
         }
 
+        // Pre-activation blocks end with an addition, so the last one leaves un-normalised features: He et al.
+        // (2016, "Identity Mappings") add a final BN and ReLU before the pooling.
+        var lastChannels = config.StageOutputChannels(stages.Length - 1);
+        post = config.Block == BlockKind.PreActivation
+            ? nn.Sequential(nn.BatchNorm2d(lastChannels), nn.ReLU())
+            : null;
         avgpool = nn.AdaptiveAvgPool2d((1, 1));
         flatten = nn.Flatten();
-        fc = nn.Linear(channels[^1], config.NumClasses);
+        fc = nn.Linear(lastChannels, config.NumClasses);
 
         // The stages live in an array, so register every child by hand, in the order of the forward pass;
         // RegisterComponents then finds them all registered already.
@@ -61,6 +66,11 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         for (var i = 0; i < stages.Length; i++)
         {
             register_module(StageName(i), stages[i]);
+        }
+
+        if (post is not null)
+        {
+            register_module(nameof(post), post);
         }
 
         register_module(nameof(avgpool), avgpool);
@@ -111,6 +121,11 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         foreach (var stage in stages)
         {
             x = stage.call(x);
+        }
+
+        if (post is not null)
+        {
+            x = post.call(x);
         }
 
         return fc.call(flatten.call(avgpool.call(x))).MoveToOuterDisposeScope();

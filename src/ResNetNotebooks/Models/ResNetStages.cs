@@ -73,4 +73,68 @@ public static class ResNetStages
 
         return nn.Sequential(blocks);
     }
+
+    /// <summary>
+    /// Residual stage <paramref name="index"/> of the network <paramref name="config"/> describes (torchvision's
+    /// <c>_make_layer</c>): <c>BlocksPerStage[index]</c> blocks of <c>config.Block</c>'s kind, the first with stride 2
+    /// (except in the first stage) and the shortcut that <see cref="Shortcuts.For"/> chooses.
+    /// </summary>
+    /// <param name="config">The network; it is not validated here (<see cref="ResNet"/> does that).</param>
+    /// <param name="index">0 for the first residual stage (<c>b2</c>).</param>
+    /// <param name="block">Builds each block instead of the config's kind, e.g. a block written in a notebook cell; <c>null</c> for the library's.</param>
+    /// <returns>A new <c>Sequential</c> of blocks named <c>0</c>, <c>1</c>, ….</returns>
+    /// <example><code>var layer1 = ResNetStages.Stage(ResNetConfig.ResNet50.AsTorchVision(), 0); // (N, 64, 56, 56) → (N, 256, 56, 56)</code></example>
+    public static Sequential Stage(ResNetConfig config, int index, Func<BlockSpec, nn.Module<Tensor, Tensor>>? block = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var inChannels = index == 0 ? config.ChannelsPerStage[0] : config.StageOutputChannels(index - 1);
+        var outChannels = config.StageOutputChannels(index);
+        var blocks = new List<nn.Module<Tensor, Tensor>>(config.BlocksPerStage[index]);
+        for (var i = 0; i < config.BlocksPerStage[index]; i++)
+        {
+            var (cin, stride) = i == 0 ? (inChannels, index == 0 ? 1 : 2) : (outChannels, 1);
+            var spec = new BlockSpec(
+                cin, config.BottleneckWidth(index), outChannels, stride, config.Groups, config.ConvBias,
+                Shortcuts.For(config.Shortcut, cin, outChannels, stride, config.ProjectionBatchNorm, config.ConvBias));
+            blocks.Add(block is null ? Block(config, spec) : block(spec));
+        }
+
+        return nn.Sequential(blocks);
+    }
+
+    /// <summary>Builds the block of <paramref name="config"/>'s kind that <paramref name="spec"/> describes.</summary>
+    /// <param name="config">Gives the kind (<see cref="ResNetConfig.Block"/>) and the bottleneck's stride placement.</param>
+    /// <param name="spec">Channels, stride, groups, bias and shortcut.</param>
+    /// <returns>A new <see cref="Residual"/>, <see cref="Bottleneck"/>, <see cref="PreActResidual"/> or <see cref="ResNeXtBlock"/>.</returns>
+    public static nn.Module<Tensor, Tensor> Block(ResNetConfig config, BlockSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(spec);
+        return config.Block switch
+        {
+            BlockKind.Basic => new Residual(spec.InChannels, spec.OutChannels, spec.Stride, spec.Downsample, spec.Bias),
+            BlockKind.Bottleneck => new Bottleneck(
+                spec.InChannels, spec.Width, spec.OutChannels, spec.Stride, spec.Downsample, spec.Groups, spec.Bias,
+                config.BottleneckStrideOn1x1),
+            BlockKind.PreActivation => new PreActResidual(spec.InChannels, spec.OutChannels, spec.Stride, spec.Downsample, spec.Bias),
+            BlockKind.ResNeXt => new ResNeXtBlock(
+                spec.InChannels, spec.OutChannels, spec.Width, spec.Groups, spec.Stride, spec.Downsample, spec.Bias),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(config), $"ResNetConfig.Block is {config.Block}, which the builder does not know; use one of {string.Join(", ", Enum.GetNames<BlockKind>())}."),
+        };
+    }
+
+    /// <summary>The stem <c>b1</c> of <paramref name="config"/>'s kind (<see cref="ResNetConfig.Stem"/>).</summary>
+    /// <param name="config">Gives the kind, the image channels, the first stage's channels and the bias setting.</param>
+    /// <returns>A new <c>Sequential</c>.</returns>
+    public static Sequential Stem(ResNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Stem switch
+        {
+            StemKind.ImageNet => Stem(config.InputChannels, config.ChannelsPerStage[0], config.ConvBias),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(config), $"ResNetConfig.Stem is {config.Stem}, which the builder does not know; use one of {string.Join(", ", Enum.GetNames<StemKind>())}."),
+        };
+    }
 }

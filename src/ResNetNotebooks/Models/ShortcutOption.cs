@@ -2,7 +2,9 @@ namespace ResNetNotebooks.Models;
 
 /// <summary>
 /// The three shortcut options compared by He et al. (2016), "Deep Residual Learning for Image Recognition", §4.1
-/// and Table 3. They differ only where a block changes the shape of its input (more channels, stride 2).
+/// and Table 3, and the average-pool shortcut of ResNet-D (He et al. 2019, "Bag of Tricks for Image Classification
+/// with Convolutional Neural Networks", §4.1). They differ only where a block changes the shape of its input (more
+/// channels, stride 2).
 /// </summary>
 public enum ShortcutOption
 {
@@ -24,4 +26,11 @@ public enum ShortcutOption
     /// and not worth its extra parameters.
     /// </summary>
     C,
+
+    /// <summary>
+    /// ResNet-D's shortcut where the shape changes: a 2×2 average pool with stride 2, then a 1×1 convolution with
+    /// stride 1 (<see cref="Shortcuts.AveragePoolProjection"/>), so every input position contributes instead of one in
+    /// four; the identity everywhere else. Same parameters as B.
+    /// </summary>
+    D,
 }

@@ -14,7 +14,7 @@ public static class Shortcuts
     /// The shortcut that <paramref name="option"/> prescribes for a block from <paramref name="inChannels"/> to
     /// <paramref name="outChannels"/> channels with <paramref name="stride"/>; <c>null</c> means the identity.
     /// </summary>
-    /// <param name="option">Option A, B or C of He et al. (2016).</param>
+    /// <param name="option">Option A, B or C of He et al. (2016), or D (average pool, then projection).</param>
     /// <param name="inChannels">Channels of the block's input.</param>
     /// <param name="outChannels">Channels of the block's output.</param>
     /// <param name="stride">Stride of the block's first convolution.</param>
@@ -22,7 +22,8 @@ public static class Shortcuts
     /// <param name="bias">Give the projection convolution a bias (d2l: yes; torchvision: no).</param>
     /// <returns>
     /// <c>null</c> (identity) where the shape is kept under A and B; a <see cref="ZeroPadShortcut"/> where the shape
-    /// changes under A; a <see cref="Projection"/> where the shape changes under B, and on every block under C.
+    /// changes under A; a <see cref="Projection"/> where the shape changes under B, and on every block under C; an
+    /// <see cref="AveragePoolProjection"/> where the shape changes under D.
     /// </returns>
     /// <example><code>var downsample = Shortcuts.For(ShortcutOption.B, 64, 128, stride: 2); // a 1×1 conv, stride 2</code></example>
     public static nn.Module<Tensor, Tensor>? For(
@@ -34,8 +35,9 @@ public static class Shortcuts
             ShortcutOption.A => shapeChanges ? new ZeroPadShortcut(inChannels, outChannels, stride) : null,
             ShortcutOption.B => shapeChanges ? Projection(inChannels, outChannels, stride, projectionBatchNorm, bias) : null,
             ShortcutOption.C => Projection(inChannels, outChannels, stride, projectionBatchNorm, bias),
+            ShortcutOption.D => shapeChanges ? AveragePoolProjection(inChannels, outChannels, stride, projectionBatchNorm, bias) : null,
             _ => throw new ArgumentOutOfRangeException(
-                nameof(option), $"Unknown shortcut option {option}; use ShortcutOption.A, B or C."),
+                nameof(option), $"Unknown shortcut option {option}; use ShortcutOption.A, B, C or D."),
         };
     }
 
@@ -59,5 +61,40 @@ public static class Shortcuts
         Guard.Positive(stride, owner, nameof(stride), "use 1 to keep height and width or 2 to halve them");
         var conv = nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: stride, bias: bias);
         return batchNorm ? nn.Sequential(conv, nn.BatchNorm2d(outChannels)) : conv;
+    }
+
+    /// <summary>
+    /// ResNet-D's shortcut (He et al. 2019, "Bag of Tricks", §4.1, Fig. 2c): a <paramref name="stride"/>×<paramref name="stride"/>
+    /// average pool with that stride, then a stride-1 1×1 convolution (and batch norm when
+    /// <paramref name="batchNorm"/>). A strided 1×1 convolution reads one input position in four and ignores the
+    /// rest; the pool lets all of them in. With stride 1 there is nothing to pool and it is the plain projection.
+    /// </summary>
+    /// <param name="inChannels">Channels of the block's input.</param>
+    /// <param name="outChannels">Channels of the block's output.</param>
+    /// <param name="stride">The block's stride (2 where a stage starts).</param>
+    /// <param name="batchNorm">Append a <c>BatchNorm2d(outChannels)</c>.</param>
+    /// <param name="bias">Give the convolution a bias.</param>
+    /// <returns>
+    /// A new <c>Sequential</c> (<c>0</c> the pool, <c>1</c> the convolution, <c>2</c> the batch norm) mapping
+    /// (N, inChannels, H, W) to (N, outChannels, ⌈H / stride⌉, ⌈W / stride⌉); for stride 1, <see cref="Projection"/>.
+    /// </returns>
+    /// <example><code>var d = Shortcuts.AveragePoolProjection(64, 128, stride: 2); // same 8,320 parameters as Projection(64, 128, 2)</code></example>
+    public static nn.Module<Tensor, Tensor> AveragePoolProjection(
+        int inChannels, int outChannels, int stride = 2, bool batchNorm = false, bool bias = true)
+    {
+        var owner = $"AveragePoolProjection({inChannels} → {outChannels}, stride {stride})";
+        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the block's input (e.g. 64)");
+        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels of the block's output (e.g. 128)");
+        Guard.Positive(stride, owner, nameof(stride), "use 2 where a stage halves height and width");
+        if (stride == 1)
+        {
+            return Projection(inChannels, outChannels, 1, batchNorm, bias);
+        }
+
+        // ceil_mode keeps the last, partial window, so an odd side H gives ⌈H / stride⌉ like the 3×3 branch;
+        // count_include_pad = false averages that window over the positions it really has.
+        var pool = nn.AvgPool2d(kernel_size: stride, stride: stride, ceil_mode: true, count_include_pad: false);
+        var conv = nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: 1, bias: bias);
+        return batchNorm ? nn.Sequential(pool, conv, nn.BatchNorm2d(outChannels)) : nn.Sequential(pool, conv);
     }
 }

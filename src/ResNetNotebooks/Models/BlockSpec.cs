@@ -1,0 +1,18 @@
+using static TorchSharp.torch;
+
+namespace ResNetNotebooks.Models;
+
+/// <summary>
+/// Everything the builder has decided about one residual block before it builds it: what a block factory passed to
+/// <see cref="ResNet(ResNetConfig, Func{BlockSpec, nn.Module{Tensor, Tensor}}?)"/> receives, so that a block written
+/// in a notebook cell can be built into a whole network.
+/// </summary>
+/// <param name="InChannels">Channels of the block's input.</param>
+/// <param name="Width">Channels inside the block: the bottleneck width, or the output channels for a basic block.</param>
+/// <param name="OutChannels">Channels of the block's output.</param>
+/// <param name="Stride">The block's stride: 2 for the first block of every stage but the first, else 1.</param>
+/// <param name="Groups">Groups of the 3×3 convolution (1 except in ResNeXt).</param>
+/// <param name="Bias">Whether the convolutions get a bias (<see cref="ResNetConfig.ConvBias"/>).</param>
+/// <param name="Downsample">The shortcut module the config's option prescribes; <c>null</c> for the identity.</param>
+public sealed record BlockSpec(
+    int InChannels, int Width, int OutChannels, int Stride, int Groups, bool Bias, nn.Module<Tensor, Tensor>? Downsample);
