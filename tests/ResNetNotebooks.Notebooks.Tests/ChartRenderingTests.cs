@@ -25,16 +25,16 @@ public sealed partial class ChartRenderingTests
     private static readonly ChartCase[] Charts =
     [
         new("grid of heatmaps",
-            """ResNetNotebooks.Charts.Heatmaps.Grid([("a", new float[,] { { 0, 1 }, { 2, 3 } }), ("b", new float[,] { { 3, 2 }, { 1, 0 } }), ("c", new float[,] { { 1, 1 }, { 0, 0 } })], 3, "three heatmaps")""",
+            """ResNetNotebooks.Display.Heatmaps.Grid([("a", new float[,] { { 0, 1 }, { 2, 3 } }), ("b", new float[,] { { 3, 2 }, { 1, 0 } }), ("c", new float[,] { { 1, 1 }, { 0, 0 } })], 3, "three heatmaps")""",
             "class=\"hm\"", 3),
         new("parameters per stage (bars)",
-            """ResNetNotebooks.Charts.StageCharts.ParametersPerStage(new Dictionary<string, long> { ["b1"] = 3_328, ["b2"] = 148_224 }, "parameters")""",
+            """ResNetNotebooks.Display.StageCharts.ParametersPerStage(new Dictionary<string, long> { ["b1"] = 3_328, ["b2"] = 148_224 }, "parameters")""",
             "class=\"trace bars", 1),
         new("feature-map shapes (lines)",
-            """ResNetNotebooks.Charts.StageCharts.FeatureMapShapes(new (string, IReadOnlyList<long>)[] { ("input", new long[] { 1, 1, 224, 224 }), ("b1", new long[] { 1, 64, 56, 56 }) })""",
+            """ResNetNotebooks.Display.StageCharts.FeatureMapShapes(new (string, IReadOnlyList<long>)[] { ("input", new long[] { 1, 1, 224, 224 }), ("b1", new long[] { 1, 64, 56, 56 }) })""",
             "class=\"trace scatter", 2),
         new("comparison (bar panels)",
-            """ResNetNotebooks.Charts.ComparisonChart.Bars(["A", "B", "C"], [("parameters", new double[] { 0, 1, 2 }), ("multiply-adds", new double[] { 2, 1, 0 })], "options")""",
+            """ResNetNotebooks.Display.ComparisonChart.Bars(["A", "B", "C"], [("parameters", new double[] { 0, 1, 2 }), ("multiply-adds", new double[] { 2, 1, 0 })], "options")""",
             "class=\"trace bars", 2),
     ];
 
