@@ -22,9 +22,11 @@ public sealed class KernelSetupTests
             .Where(c => c!["cell_type"]!.GetValue<string>() == "code").ToList();
         var setUp = Html(cells[1]!);
         Assert.Contains("plotly.js v2.28.0", setUp);                  // the script itself, not a CDN link
-        Assert.Contains("FSharp.Core loaded", setUp);
-        Assert.Contains("10.0.0.0", setUp);                           // the kernel's FSharp.Core, as in VS Code: the redirect was needed
-        var charts = cells.Skip(2).Select(c => Html(c!)).Where(h => h.Contains("Plotly.newPlot(")).ToList();
+        Assert.Contains("TorchSharp 0.107.0", setUp);                 // the set-up cell's one line
+        var details = Html(cells[2]!);                                // 00 shows the full table in the next cell
+        Assert.Contains("FSharp.Core loaded", details);
+        Assert.Contains("10.0.0.0", details);                         // the kernel's FSharp.Core, as in VS Code: the redirect was needed
+        var charts = cells.Skip(3).Select(c => Html(c!)).Where(h => h.Contains("Plotly.newPlot(")).ToList();
         Assert.Equal(2, charts.Count);                                // the Plotly.NET chart and the XPlot chart
         Assert.All(cells.Skip(2), c => Assert.DoesNotContain("plotly.js v2.28.0", Html(c!))); // emitted once only
         Assert.DoesNotContain(cells, c => Html(c!).Contains("<script src="));    // nothing loaded from the network

@@ -37,15 +37,18 @@ public static class Heatmaps
 
     /// <summary>
     /// A grid of heatmaps, <paramref name="columns"/> per row, each with its own title. Each map keeps its own colour
-    /// range (maps of different layers differ in scale); the colour bars are left out.
+    /// range (maps of different layers differ in scale); with <paramref name="colourBars"/> each panel gets its own
+    /// colour bar beside it, so that the values can be read off.
     /// </summary>
     /// <param name="panels">Title and map of each panel, filled row by row.</param>
     /// <param name="columns">Panels per row.</param>
     /// <param name="title">What the grid shows.</param>
     /// <param name="grey">Grey scale instead of Viridis.</param>
+    /// <param name="colourBars">A colour bar beside every panel (the grid leaves room for them).</param>
     /// <returns>A new chart.</returns>
     /// <exception cref="ArgumentException">No panels, an empty map, fewer than one column, or a blank title.</exception>
-    public static GenericChart Grid(IReadOnlyList<(string Title, float[,] Values)> panels, int columns, string title, bool grey = false)
+    public static GenericChart Grid(
+        IReadOnlyList<(string Title, float[,] Values)> panels, int columns, string title, bool grey = false, bool colourBars = false)
     {
         ArgumentNullException.ThrowIfNull(panels);
         ChartStyle.RequireTitle(title, "Heatmaps.Grid");
@@ -61,15 +64,67 @@ public static class Heatmaps
 
         var cols = Math.Min(columns, panels.Count);
         var rows = (panels.Count + cols - 1) / cols;
+        const double yGap = 0.35;
+        var xGap = colourBars ? 0.6 : 0.15;
         var grid = Chart.Grid(
-                panels.Select(p => Panel(p.Values, showScale: false, grey)),
+                panels.Select((p, i) => Panel(p.Values, colourBars, grey, colourBars ? ColourBarBeside(i / cols, i % cols, rows, cols, xGap, yGap) : null)),
                 rows,
                 cols,
                 SubPlotTitles: panels.Select(p => p.Title).ToArray(),
-                YGap: 0.35,
-                XGap: 0.15)
-            .WithSize(Width: Math.Max(360, (cols * PanelSize) + 80), Height: (rows * (PanelSize + 30)) + 100);
+                YGap: yGap,
+                XGap: xGap)
+            .WithSize(Width: Math.Max(360, (cols * (colourBars ? PanelSize + 70 : PanelSize)) + 80), Height: (rows * (PanelSize + 30)) + 100);
         return ChartStyle.Title(grid, title);
+    }
+
+    /// <summary>
+    /// <paramref name="a"/> − <paramref name="b"/>, value by value: where two maps differ, and by how much (an all-zero
+    /// map means they are identical).
+    /// </summary>
+    /// <param name="a">A map <c>[row, column]</c>.</param>
+    /// <param name="b">A map of the same size.</param>
+    /// <returns>A new map of the same size.</returns>
+    /// <exception cref="ArgumentException">The maps differ in size.</exception>
+    public static float[,] Difference(float[,] a, float[,] b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var (h, w) = (a.GetLength(0), a.GetLength(1));
+        if (b.GetLength(0) != h || b.GetLength(1) != w)
+        {
+            throw new ArgumentException(
+                $"Heatmaps.Difference needs two maps of the same size, got {h}×{w} and {b.GetLength(0)}×{b.GetLength(1)}; " +
+                "take both from the same layer (or resize one first).",
+                nameof(b));
+        }
+
+        var difference = new float[h, w];
+        for (var r = 0; r < h; r++)
+        {
+            for (var c = 0; c < w; c++)
+            {
+                difference[r, c] = a[r, c] - b[r, c];
+            }
+        }
+
+        return difference;
+    }
+
+    // plotly.js lays out a grid cell by cell: a cell is 1 / (n + (n - 1) · gap) of the width (or height), and a gap is
+    // that fraction of a cell. The colour bar goes into the gap right of its panel, as tall as the panel.
+    private static ColorBar ColourBarBeside(int row, int column, int rows, int columns, double xGap, double yGap)
+    {
+        var width = 1.0 / (columns + ((columns - 1) * xGap));
+        var height = 1.0 / (rows + ((rows - 1) * yGap));
+        var bar = new ColorBar();
+        bar.SetProperty("x", (column * width * (1 + xGap)) + width + (0.04 * width));
+        bar.SetProperty("xanchor", "left");
+        bar.SetProperty("y", 1 - (row * height * (1 + yGap)) - (height / 2));
+        bar.SetProperty("yanchor", "middle");
+        bar.SetProperty("len", height);
+        bar.SetProperty("lenmode", "fraction");
+        bar.SetProperty("thickness", 10);
+        return bar;
     }
 
     /// <summary>The first <paramref name="count"/> channels of one feature map, side by side.</summary>
@@ -137,7 +192,7 @@ public static class Heatmaps
         return plane;
     }
 
-    private static GenericChart Panel(float[,] values, bool showScale, bool grey)
+    private static GenericChart Panel(float[,] values, bool showScale, bool grey, ColorBar? colourBar = null)
     {
         var (h, w) = (values.GetLength(0), values.GetLength(1));
         if (h == 0 || w == 0)
@@ -146,10 +201,10 @@ public static class Heatmaps
         }
 
         var rows = Enumerable.Range(0, h).Select(r => Enumerable.Range(0, w).Select(c => values[r, c]).ToArray()).ToArray();
-        return Chart.Heatmap<float, int, int, string>(
-            zData: rows,
-            ShowScale: showScale,
-            ColorScale: grey ? StyleParam.Colorscale.Greys : StyleParam.Colorscale.Viridis,
-            ReverseYAxis: true);
+        var colourScale = grey ? StyleParam.Colorscale.Greys : StyleParam.Colorscale.Viridis;
+        return colourBar is null
+            ? Chart.Heatmap<float, int, int, string>(zData: rows, ShowScale: showScale, ColorScale: colourScale, ReverseYAxis: true)
+            : Chart.Heatmap<float, int, int, string>(
+                zData: rows, ShowScale: showScale, ColorBar: colourBar, ColorScale: colourScale, ReverseYAxis: true);
     }
 }

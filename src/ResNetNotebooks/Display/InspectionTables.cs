@@ -61,12 +61,13 @@ public static class InspectionTables
         static string Ms(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
         var first = timing.Modules[0].Name;
         var table = new HtmlTable("forward-timer", new("Module"), HtmlColumn.Number("median ms"), HtmlColumn.Number("min ms"),
-                HtmlColumn.Number("max ms"), HtmlColumn.Number("runs"), HtmlColumn.Number($"median ÷ {first}"))
+                HtmlColumn.Number("max ms"), HtmlColumn.Number("runs"), HtmlColumn.Number($"median ÷ {first}"),
+                HtmlColumn.Number($"min ÷ {first}"))
             .WithCaption($"Forward time for input {ShapeText.Of(timing.InputShape)} (interleaved runs, eval mode, no gradients)");
         foreach (var m in timing.Modules)
         {
             table.AddRow(m.Name, Ms(m.Median), Ms(m.Min), Ms(m.Max), m.Milliseconds.Count.ToString(CultureInfo.InvariantCulture),
-                Ms(timing.Ratio(m.Name, first)));
+                Ms(timing.Ratio(m.Name, first)), Ms(timing.MinRatio(m.Name, first)));
         }
 
         return table;

@@ -55,7 +55,8 @@ public static class StageCharts
                 ShowLegend: false,
                 MultiText: maps.Select(m => m.Shape[1].ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 MultiTextPosition: positions)
-            .WithYAxisStyle<double, double, string>(TitleText: "channels C", MinMax: Tuple.Create(0.0, maxChannels * 1.15)); // room for the labels
+            .WithYAxisStyle<double, double, string>(TitleText: "channels C", MinMax: Tuple.Create(0.0, maxChannels * 1.15)) // room for the labels
+            .WithXAxisStyle<double, double, string>(TitleText: "stage");
         var area = Chart.Line<string, long, string>(
                 x: stages,
                 y: maps.Select(m => m.Shape[2] * m.Shape[3]).ToArray(),
@@ -67,7 +68,8 @@ public static class StageCharts
             .WithYAxisStyle<double, double, string>(
                 TitleText: "H × W (log scale)",
                 AxisType: StyleParam.AxisType.Log,
-                MinMax: Tuple.Create(-0.3, Math.Log10(maxArea) + 0.5)); // a log axis takes its range in powers of 10
+                MinMax: Tuple.Create(-0.3, Math.Log10(maxArea) + 0.5)) // a log axis takes its range in powers of 10
+            .WithXAxisStyle<double, double, string>(TitleText: "stage");
         var chart = Chart.Grid([channels, area], 1, 2, SubPlotTitles: new[] { "channels grow", "height × width shrink" }, XGap: 0.25)
             .WithSize(Width: 900, Height: 420);
         return ChartStyle.Title(chart, title);

@@ -86,6 +86,54 @@ public static class ForwardTimer
         return new TimingComparison(modules.Select((m, i) => new ModuleTiming(m.Name, samples[i])).ToList(), input.shape);
     }
 
+    /// <summary>
+    /// Like <see cref="Compare"/>, but keeps timing: after every batch of <paramref name="repeats"/> rounds it checks
+    /// whether that batch lowered any module's minimum by more than <paramref name="tolerance"/> (a fraction). When
+    /// none did, the minima are stable and it stops; it stops anyway after <paramref name="maxBatches"/> batches.
+    /// The minimum is the run least disturbed by the rest of the machine, so it is what a stable figure needs.
+    /// </summary>
+    /// <param name="modules">Name and module; each must accept <paramref name="input"/>.</param>
+    /// <param name="input">The batch; the caller keeps ownership.</param>
+    /// <param name="repeats">Rounds per batch (at least 1).</param>
+    /// <param name="tolerance">How much lower a new minimum may be and still count as the same, e.g. 0.02 for 2%.</param>
+    /// <param name="maxBatches">At most this many batches (at least 2: a minimum is stable only next to another batch).</param>
+    /// <returns>All timed runs of every module; <see cref="TimingComparison.Batches"/> says how many batches it took.</returns>
+    /// <exception cref="ArgumentException">No modules, two with the same name, fewer than 1 repeat, a negative tolerance or fewer than 2 batches.</exception>
+    public static TimingComparison CompareUntilStable(
+        IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Module)> modules, Tensor input, int repeats = 10,
+        double tolerance = 0.02, int maxBatches = 8)
+    {
+        if (!(tolerance >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "ForwardTimer.CompareUntilStable: tolerance must be 0 or more, e.g. 0.02 for 2%.");
+        }
+
+        if (maxBatches < 2)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(maxBatches), maxBatches, "ForwardTimer.CompareUntilStable needs maxBatches of at least 2 to compare one batch's minimum with the next.");
+        }
+
+        var timing = Compare(modules, input, repeats);
+        var batches = 1;
+        while (batches < maxBatches)
+        {
+            var next = Compare(modules, input, repeats, warmup: 0);
+            batches++;
+            var improved = timing.Modules.Zip(next.Modules).Any(p => p.Second.Min < p.First.Min * (1 - tolerance));
+            timing = new TimingComparison(
+                timing.Modules.Zip(next.Modules).Select(p => new ModuleTiming(p.First.Name, [.. p.First.Milliseconds, .. p.Second.Milliseconds])).ToList(),
+                [.. timing.InputShape],
+                batches);
+            if (!improved)
+            {
+                break;
+            }
+        }
+
+        return timing;
+    }
+
     /// <summary>The median of <paramref name="values"/>: the middle value, or the mean of the two middle ones.</summary>
     /// <param name="values">At least one value.</param>
     /// <returns>The median.</returns>

@@ -7,11 +7,18 @@ namespace ResNetNotebooks.Inspection;
 /// <summary>The result of <see cref="ForwardTimer.Compare"/>: each module's times and the ratios of the medians.</summary>
 public sealed class TimingComparison
 {
-    internal TimingComparison(IReadOnlyList<ModuleTiming> modules, long[] inputShape)
+    internal TimingComparison(IReadOnlyList<ModuleTiming> modules, long[] inputShape, int batches = 1)
     {
         Modules = modules;
         InputShape = inputShape;
+        Batches = batches;
     }
+
+    /// <summary>
+    /// How many batches of rounds were timed: 1 for <see cref="ForwardTimer.Compare"/>, as many as the minima needed to
+    /// settle for <see cref="ForwardTimer.CompareUntilStable"/>.
+    /// </summary>
+    public int Batches { get; }
 
     /// <summary>The modules' times, in the order they were given.</summary>
     public IReadOnlyList<ModuleTiming> Modules { get; }
@@ -31,6 +38,15 @@ public sealed class TimingComparison
     /// <returns>e.g. 1.05 when <paramref name="name"/> took 5% longer.</returns>
     public double Ratio(string name, string baseline) => this[name].Median / this[baseline].Median;
 
+    /// <summary>
+    /// Fastest run of <paramref name="name"/> divided by the fastest run of <paramref name="baseline"/>: the ratio least
+    /// disturbed by whatever else the machine was doing.
+    /// </summary>
+    /// <param name="name">The module compared.</param>
+    /// <param name="baseline">The module it is compared with.</param>
+    /// <returns>e.g. 1.05 when <paramref name="name"/>'s fastest run took 5% longer.</returns>
+    public double MinRatio(string name, string baseline) => this[name].Min / this[baseline].Min;
+
     /// <summary>One line per module, with its ratio to the first module.</summary>
     /// <returns>The text.</returns>
     public override string ToString()
@@ -42,7 +58,8 @@ public sealed class TimingComparison
             text.Append(m);
             if (m != Modules[0])
             {
-                text.Append(CultureInfo.InvariantCulture, $"; ×{Ratio(m.Name, Modules[0].Name):0.00} the median of {Modules[0].Name}");
+                text.Append(CultureInfo.InvariantCulture,
+                    $"; ×{Ratio(m.Name, Modules[0].Name):0.00} the median and ×{MinRatio(m.Name, Modules[0].Name):0.00} the minimum of {Modules[0].Name}");
             }
         }
 

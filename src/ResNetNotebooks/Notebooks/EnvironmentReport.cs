@@ -6,7 +6,10 @@ using ResNetNotebooks.Display;
 
 namespace ResNetNotebooks.Notebooks;
 
-/// <summary>What the notebook runs on: versions, threads, device and what the native set-up did.</summary>
+/// <summary>
+/// What the notebook runs on: versions, threads, device and what the native set-up did. A notebook shows it as one
+/// line (<see cref="Summary"/>); <see cref="Details"/> is the full table, which notebook 00 shows.
+/// </summary>
 /// <param name="Rows">(item, value) pairs in display order.</param>
 public sealed record EnvironmentReport(IReadOnlyList<(string Item, string Value)> Rows) : IHtmlRenderable
 {
@@ -44,26 +47,56 @@ public sealed record EnvironmentReport(IReadOnlyList<(string Item, string Value)
         return new EnvironmentReport(rows);
     }
 
+    /// <summary>What is known when TorchSharp's native library cannot be loaded: nothing here calls into libtorch.</summary>
+    public static EnvironmentReport WithoutTorch() => new(
+    [
+        ("TorchSharp", Version(typeof(torch).Assembly)),
+        (".NET", RuntimeInformation.FrameworkDescription),
+        ("OS", RuntimeInformation.OSDescription),
+        ("architecture", RuntimeInformation.ProcessArchitecture.ToString()),
+        ("libtorch", "not loaded (see the error below)"),
+    ]);
+
+    /// <summary>
+    /// One line with what a lesson's numbers depend on, e.g.
+    /// <c>TorchSharp 0.107.0 · libtorch 2.10.0 · cpu · 2 torch threads · seed 0 · .NET 10.0.1</c>.
+    /// </summary>
+    public string Summary =>
+        $"TorchSharp {Find("TorchSharp")} · libtorch {Find("libtorch")} · {Find("device")} · {Find("torch threads")} torch threads" +
+        $" · seed {Find("seed")} · {Find(".NET")}";
+
+    /// <summary>Every item in a two-column table (HTML and text), for notebook 00 and for finding a set-up problem.</summary>
+    public IHtmlRenderable Details => new DetailsTable(Rows);
+
+    private string Find(string item) => Rows.FirstOrDefault(r => r.Item == item).Value ?? "?";
+
     private static string Version(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? assembly.GetName().Version?.ToString() ?? "?";
 
-    /// <inheritdoc />
-    public string ToHtml()
+    /// <summary>The one-line <see cref="Summary"/> as HTML.</summary>
+    public string ToHtml() => $"<div class=\"environment\"><code>{System.Net.WebUtility.HtmlEncode(Summary)}</code></div>";
+
+    /// <summary>The one-line <see cref="Summary"/>.</summary>
+    public override string ToString() => Summary;
+
+    private sealed class DetailsTable(IReadOnlyList<(string Item, string Value)> rows) : IHtmlRenderable
     {
-        var table = new HtmlTable(new HtmlColumn("item"), new HtmlColumn("value") { Code = true });
-        foreach (var (item, value) in Rows)
+        public string ToHtml()
         {
-            table.AddRow(item, value);
+            var table = new HtmlTable(new HtmlColumn("item"), new HtmlColumn("value") { Code = true });
+            foreach (var (item, value) in rows)
+            {
+                table.AddRow(item, value);
+            }
+
+            return table.ToHtml();
         }
 
-        return table.ToHtml();
-    }
-
-    /// <inheritdoc />
-    public override string ToString()
-    {
-        var width = Rows.Max(r => r.Item.Length);
-        return string.Join(Environment.NewLine, Rows.Select(r => $"{r.Item.PadRight(width)}  {r.Value}"));
+        public override string ToString()
+        {
+            var width = rows.Max(r => r.Item.Length);
+            return string.Join(Environment.NewLine, rows.Select(r => $"{r.Item.PadRight(width)}  {r.Value}"));
+        }
     }
 }

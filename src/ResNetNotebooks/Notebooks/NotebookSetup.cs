@@ -20,18 +20,36 @@ public static class NotebookSetup
     /// <summary>The seed notebooks use unless they say otherwise.</summary>
     public const int DefaultSeed = 0;
 
-    /// <summary>Prepares the kernel and returns what it found, which the cell shows as a table.</summary>
+    /// <summary>The report of the last successful <see cref="Initialize"/>; null before.</summary>
+    public static EnvironmentReport? Environment { get; private set; }
+
+    /// <summary>
+    /// Prepares the kernel and returns what it found, which the cell shows as one line (notebook 00 shows
+    /// <see cref="EnvironmentReport.Details"/>). When TorchSharp cannot be loaded, the cell shows the facts known without
+    /// it (.NET, OS, the TorchSharp package) as a table before the error.
+    /// </summary>
     /// <param name="seed">The seed for torch's generator.</param>
     /// <param name="threads">Torch threads; null for one per core.</param>
     /// <exception cref="TorchSharpSetupException">TorchSharp cannot be made to load here; the message says what to do.</exception>
     public static EnvironmentReport Initialize(int seed = DefaultSeed, int? threads = null)
     {
         FSharpCoreRedirect.Register();
-        var native = TorchNative.EnsureLoadable();
+        TorchNativeReport native;
+        try
+        {
+            native = TorchNative.EnsureLoadable();
+        }
+        catch (TorchSharpSetupException)
+        {
+            KernelInvocationContext.Current?.DisplayAs(EnvironmentReport.WithoutTorch().Details.ToHtml(), "text/html");
+            throw;
+        }
+
         Compute.SetThreads(threads);
         Compute.Seed(seed);
         RegisterFormattersAndScript();
-        return EnvironmentReport.Collect(native, seed);
+        Environment = EnvironmentReport.Collect(native, seed);
+        return Environment;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -32,4 +32,19 @@ public class ComparisonChartTests
 
         Assert.Contains("\"parameters\" has 2 value(s) but there are 3 categories (A, B, C)", error.Message);
     }
+
+    [Fact]
+    public void Bar_labels_stand_horizontal_above_the_bars_with_room_and_large_values_are_rounded_to_whole_numbers()
+    {
+        var figure = Figure.Of(ComparisonChart.Bars(
+            ["b1", "b2"], [("multiply-adds, millions", [118.014, 462.422])], "stages", categoryTitle: "stage"));
+
+        var trace = figure.Trace(0);
+        Assert.Equal("outside", trace["textposition"]!.GetValue<string>());
+        Assert.Equal(0, trace["textangle"]!.GetValue<int>());
+        Assert.False(trace["cliponaxis"]!.GetValue<bool>());
+        Assert.Equal(["118", "462"], Figure.Texts(trace["text"]));                               // ≥ 100: no decimals
+        Assert.Equal(462.422 * 1.15, figure.Layout["yaxis"]!["range"]![1]!.GetValue<double>(), 9); // 15% headroom
+        Assert.Equal("stage", figure.Layout["xaxis"]!["title"]!["text"]!.GetValue<string>());
+    }
 }

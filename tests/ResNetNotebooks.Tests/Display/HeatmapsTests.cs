@@ -94,4 +94,35 @@ public class HeatmapsTests
         Assert.Throws<ArgumentException>(() => Heatmaps.Heatmap(TwoByThree, " "));
         Assert.Throws<ArgumentException>(() => Heatmaps.Grid([], 2, "nothing"));
     }
+
+    [Fact]
+    public void With_colour_bars_every_panel_gets_one_in_the_gap_right_of_it_as_tall_as_its_row()
+    {
+        var panels = Enumerable.Range(0, 4).Select(i => ($"panel {i}", TwoByThree)).ToList();
+
+        var figure = Figure.Of(Heatmaps.Grid(panels, columns: 2, "four panels", colourBars: true));
+
+        Assert.All(figure.Data, t => Assert.True(t!["showscale"]!.GetValue<bool>()));
+        var bars = figure.Data.Select(t => t!["colorbar"]!).ToList();
+        double X(int i) => bars[i]["x"]!.GetValue<double>();
+        double Y(int i) => bars[i]["y"]!.GetValue<double>();
+        // 2 columns with a gap of 0.6 cells: a cell is 1 / (2 + 0.6) of the width; panel 0 ends at 1 / 2.6.
+        var cell = 1 / 2.6;
+        Assert.InRange(X(0), cell, cell * 1.6);            // inside the gap after column 0
+        Assert.InRange(X(1), 1.0, 1.0 + (cell * 0.6));     // right of column 1
+        Assert.Equal(X(0), X(2), 9);                       // same column, same x
+        Assert.True(Y(0) > Y(2));                          // row 0 above row 1
+        Assert.Equal(1 / (2 + 0.35), bars[0]["len"]!.GetValue<double>(), 9); // as tall as a row: 2 rows, gap 0.35
+    }
+
+    [Fact]
+    public void The_difference_of_two_maps_is_taken_value_by_value_and_maps_of_different_sizes_are_refused()
+    {
+        var other = new float[,] { { 0f, 1f, 0f }, { 3f, 0f, 5f } };
+
+        Assert.Equal(new float[,] { { 0f, 0f, 2f }, { 0f, 4f, 0f } }, Heatmaps.Difference(TwoByThree, other));
+        Assert.Equal(new float[2, 3], Heatmaps.Difference(TwoByThree, TwoByThree));
+        var error = Assert.Throws<ArgumentException>(() => Heatmaps.Difference(TwoByThree, new float[3, 2]));
+        Assert.Contains("got 2×3 and 3×2", error.Message);
+    }
 }

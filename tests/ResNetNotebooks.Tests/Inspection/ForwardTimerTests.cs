@@ -90,4 +90,34 @@ public class ForwardTimerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ForwardTimer.Compare([("a", a)], x, repeats: 0));
         Assert.Empty(log);
     }
+
+    [Fact]
+    public void The_minimum_ratio_divides_the_fastest_runs_and_the_table_shows_it_beside_the_median_ratio()
+    {
+        var timing = new TimingComparison([new ModuleTiming("identity", [2.0, 1.0, 3.0]), new ModuleTiming("projection", [4.0, 1.5, 5.0])], [8, 64, 56, 56]);
+
+        Assert.Equal(1.5 / 1.0, timing.MinRatio("projection", "identity"));   // fastest 1.5 ms against fastest 1.0 ms
+        Assert.Equal(4.0 / 2.0, timing.Ratio("projection", "identity"));      // medians 4.0 and 2.0
+        var html = timing.ToTable().ToHtml();
+        Assert.Contains(System.Net.WebUtility.HtmlEncode("min ÷ identity"), html);
+        Assert.Contains("1.50", html);
+        Assert.Contains("×1.50 the minimum", timing.ToString());
+    }
+
+    [Fact]
+    public void Timing_until_stable_runs_at_least_two_batches_at_most_the_limit_and_keeps_every_run()
+    {
+        var log = new List<string>();
+        using var a = new Recorder("A", log);
+        using var b = new Recorder("B", log);
+        using var x = ones(2, 2);
+
+        var timing = ForwardTimer.CompareUntilStable([("A", a), ("B", b)], x, repeats: 3, tolerance: 0.02, maxBatches: 4);
+
+        Assert.InRange(timing.Batches, 2, 4);
+        Assert.All(timing.Modules, m => Assert.Equal(3 * timing.Batches, m.Milliseconds.Count)); // 3 runs per batch, all kept
+        Assert.Equal(2 * ((3 * timing.Batches) + 2), log.Count);                                 // plus 2 warm-up rounds, once
+        Assert.Throws<ArgumentOutOfRangeException>(() => ForwardTimer.CompareUntilStable([("A", a)], x, maxBatches: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ForwardTimer.CompareUntilStable([("A", a)], x, tolerance: -0.1));
+    }
 }

@@ -20,9 +20,24 @@ public sealed class NotebookSetupTests
         Assert.Equal("1", report["torch threads"]);
         Assert.Equal("7", report["seed"]);
         Assert.Equal("cpu", report["device"]);
-        Assert.Contains("<table>", report.ToHtml());
-        Assert.Contains("TorchSharp", report.ToString());
+        Assert.Same(report, NotebookSetup.Environment);
+        Assert.Contains("<table>", report.Details.ToHtml());
+        Assert.Contains("FSharp.Core loaded", report.Details.ToString());
+        Assert.DoesNotContain("<table", report.ToHtml());                       // a lesson shows one line
+        Assert.StartsWith("TorchSharp 0.107.0 · libtorch 2.10.0", report.ToString());
+        Assert.Contains(" · cpu · 1 torch threads · seed 7 · .NET ", report.Summary);
+        Assert.DoesNotContain(Environment.NewLine, report.Summary);
         NotebookSetup.Initialize(); // back to the defaults for other tests
+    }
+
+    [Fact]
+    public void Without_torch_the_report_names_the_package_and_the_runtime_and_says_libtorch_is_not_loaded()
+    {
+        var report = EnvironmentReport.WithoutTorch();
+
+        Assert.Equal("0.107.0", report["TorchSharp"]);
+        Assert.StartsWith("not loaded", report["libtorch"]);
+        Assert.Contains("<table>", report.Details.ToHtml());
     }
 
     [Fact]
