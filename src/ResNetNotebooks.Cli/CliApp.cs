@@ -53,6 +53,18 @@ public static class CliApp
             stderr.WriteLine($"{Name}: {e.Message}");
             return Failed;
         }
+        catch (Exception e)
+        {
+            // Anything else is a case this program does not handle yet: a short message, the stack trace in a log file.
+            stderr.WriteLine($"{Name}: unexpected error: {e.GetType().Name}: {FirstLine(e.Message)} {CrashLog.Write(e, args)}");
+            return Failed;
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.EndsWith('.') ? line : line + ".";
     }
 
     /// <summary>The program's commands and options (System.CommandLine adds <c>--help</c>, <c>-h</c> and
@@ -68,7 +80,19 @@ public static class CliApp
             }
 
             var (run, usageError) = TrainCommand.Prepare(arguments, Console(stdout), createModel);
-            return run is null ? UsageErrors.Write(stderr, usageError!, train.Command) : RunCommand(run);
+            if (run is null)
+            {
+                return UsageErrors.Write(stderr, usageError!, train.Command);
+            }
+
+            try
+            {
+                return RunCommand(run);
+            }
+            catch (CommandUsageException e)
+            {
+                return UsageErrors.Write(stderr, e.Message, train.Command);
+            }
         });
 
         var root = new RootCommand(
@@ -112,3 +136,6 @@ public static class CliApp
 
 /// <summary>A command ran and failed for a reason the message explains (exit code 1).</summary>
 public sealed class CommandFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Settings that parsed but do not fit the data, found once the command runs (exit code 2).</summary>
+internal sealed class CommandUsageException(string message, Exception? inner = null) : Exception(message, inner);

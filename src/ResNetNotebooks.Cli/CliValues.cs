@@ -12,20 +12,29 @@ namespace ResNetNotebooks.Cli;
 internal static class CliValues
 {
     /// <summary>An option taking any text, e.g. a folder.</summary>
-    public static Option<string> Text(string name, string helpName, string description) =>
-        new(name) { HelpName = helpName, Description = description };
+    public static Option<string> Text(string name, string helpName, string description) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        CustomParser = result => string.IsNullOrWhiteSpace(Value(result)) && result.Tokens.Count > 0
+            ? Error<string>(result, $"{name} takes {(helpName == "DIR" ? "a folder" : "a value")}, not an empty value.")
+            : Value(result),
+    };
 
-    /// <summary>An option taking a whole number of at least <paramref name="min"/>.</summary>
-    public static Option<int> Int(string name, string description, int min = int.MinValue) => new(name)
+    /// <summary>An option taking a whole number of at least <paramref name="min"/> and at most <paramref name="max"/>.</summary>
+    public static Option<int> Int(string name, string description, int min = int.MinValue, int max = int.MaxValue) => new(name)
     {
         HelpName = "N",
         Description = description,
         CustomParser = result =>
-            int.TryParse(Value(result), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+            int.TryParse(Value(result), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
                 ? v
-                : Error<int>(result, min == int.MinValue
-                    ? $"{name} takes a whole number, not '{Value(result)}'."
-                    : $"{name} takes a whole number of at least {min}, not '{Value(result)}'."),
+                : Error<int>(result, (min, max) switch
+                {
+                    (int.MinValue, int.MaxValue) => $"{name} takes a whole number, not '{Value(result)}'.",
+                    (_, int.MaxValue) => $"{name} takes a whole number of at least {min}, not '{Value(result)}'.",
+                    _ => $"{name} takes a whole number from {min} to {max}, not '{Value(result)}'.",
+                }),
     };
 
     /// <summary>An option taking a finite number such as 0.05.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ResNetNotebooks.Data;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Cli;
 
@@ -48,6 +49,15 @@ internal static class FetchDataCommand
                 throw new CommandFailedException($"{e.Message} Or give the target with --folder DIR.", e);
             }
 
+            try
+            {
+                WritableFolder.Ensure(target, "The data folder");
+            }
+            catch (IOException e)
+            {
+                throw new CommandFailedException($"{e.Message.TrimEnd('.')}; choose another folder with --folder.", e);
+            }
+
             var downloader = new FashionMnistDownloader(stdout.WriteLine) { Force = force };
             try
             {
@@ -55,7 +65,7 @@ internal static class FetchDataCommand
                 stdout.WriteLine($"Fashion-MNIST is in {target} ({source}).");
                 return CliApp.Ok;
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 throw new CommandFailedException(e.Message, e);
             }

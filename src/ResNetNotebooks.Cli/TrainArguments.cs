@@ -65,7 +65,10 @@ internal sealed class TrainCommandLine
 
     private readonly Option<bool> overwrite = CliValues.Flag("--overwrite", "start afresh even if DIR holds a checkpoint");
 
-    private readonly Option<int> threads = CliValues.Int("--threads", "torch threads (default: one per core)", min: 1);
+    private readonly Option<int> threads = CliValues.Int("--threads", "torch threads (default: one per core)", min: 1, max: MaxThreads);
+
+    /// <summary>The most torch threads accepted; more threads than cores only slow torch down.</summary>
+    public const int MaxThreads = 256;
 
     /// <summary>The single settings, applied in this order after the profile and the recipe.</summary>
     private readonly (Option Option, Func<ParseResult, TrainingOptions, TrainingOptions> Apply)[] settings;
@@ -84,7 +87,7 @@ internal sealed class TrainCommandLine
         var weightDecay = CliValues.Double("--weight-decay", "L2 penalty");
         var schedule = CliValues.Choice("--schedule", "constant or one-cycle",
             ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle), ("onecycle", LearningRateSchedule.OneCycle));
-        var imageSize = CliValues.Int("--image-size", "28 (stored size) or larger, e.g. 96", min: 28);
+        var imageSize = CliValues.Int("--image-size", $"28 (stored size) up to {TrainingOptions.MaxImageSize}, e.g. 96", min: 28, max: TrainingOptions.MaxImageSize);
         var data = CliValues.Choice("--data", "subset or full", ("subset", TrainingData.Subset), ("full", TrainingData.Full));
         var init = CliValues.Choice("--init", "xavier or default", ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
         var seed = CliValues.Int("--seed", "seed of the initialisation and the training order");

@@ -23,13 +23,52 @@ internal static class TrainCommand
     /// <summary>The model every run trains: d2l's ResNet-18 for 1-channel images and 10 classes.</summary>
     public static nn.Module<Tensor, Tensor> ResNet18() => ResNet.ResNet18();
 
-    /// <summary>Checks what can be checked without torch (the output folder's checkpoint against <c>--resume</c> and
-    /// <c>--overwrite</c>) and returns the run; or, when the options given differ from the settings of the run to resume,
+    /// <summary>Checks what can be checked without torch (the output folder can be written, no other run holds it,
+    /// its checkpoint against <c>--resume</c> and <c>--overwrite</c>), takes the folder's lock and returns the run,
+    /// which releases the lock when it ends; or, when the options given differ from the settings of the run to resume,
     /// the usage error instead.</summary>
-    /// <exception cref="CommandFailedException">Nothing to resume, a checkpoint in the way, or an unreadable one.</exception>
+    /// <exception cref="CommandFailedException">The folder cannot be written or is in use by another run, nothing to
+    /// resume, a checkpoint in the way, or an unreadable one.</exception>
     public static (Func<int>? Run, string? UsageError) Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
     {
         var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile));
+        RunFolderLock folderLock;
+        try
+        {
+            WritableFolder.Ensure(outFolder, "The output folder");
+            folderLock = RunFolderLock.Acquire(outFolder, $"{CliApp.Name} train");
+        }
+        catch (IOException e)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+        }
+
+        try
+        {
+            var (resumeFrom, usageError) = CheckFolder(arguments, outFolder);
+            if (usageError is not null)
+            {
+                folderLock.Dispose();
+                return (null, usageError);
+            }
+
+            return (() =>
+            {
+                using (folderLock)
+                {
+                    return Run(arguments, resumeFrom, outFolder, console, createModel);
+                }
+            }, null);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static (CheckpointInfo? ResumeFrom, string? UsageError) CheckFolder(TrainArguments arguments, string outFolder)
+    {
         var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
         CheckpointInfo? resumeFrom = null;
         if (arguments.Resume)
@@ -55,7 +94,7 @@ internal static class TrainCommand
                 "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
         }
 
-        return (() => Run(arguments, resumeFrom, outFolder, console, createModel), null);
+        return (resumeFrom, null);
     }
 
     private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, string outFolder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
@@ -72,10 +111,18 @@ internal static class TrainCommand
         console.WriteLine($"Training: {TrainingOptionsView.Describe(options)}");
         console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
         using var data = LoadData(options);
-        using var trainer = new Trainer(options, createModel, data.Train, data.Test) { CheckpointPath = checkpointPath };
+        using var trainer = CreateTrainer(options, createModel, data, checkpointPath);
         if (resumeFrom is not null)
         {
-            trainer.LoadCheckpoint(checkpointPath);
+            try
+            {
+                trainer.LoadCheckpoint(checkpointPath);
+            }
+            catch (CheckpointException e)
+            {
+                throw new CommandFailedException(e.Message, e);
+            }
+
             console.WriteLine($"Resuming after epoch {trainer.CompletedEpochs} of {options.Epochs} ({trainer.Steps:N0} steps done).");
         }
 
@@ -88,13 +135,30 @@ internal static class TrainCommand
             console.WriteLine(EpochLine(m, options.Epochs));
         };
 
-        ShowProgress(console, trainer, () => trainer.Fit());
+        try
+        {
+            ShowProgress(console, trainer, () => trainer.Fit());
 
-        var chartPath = Path.Combine(outFolder, ChartFileName);
-        AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
-        // Once more from the history: after a resume with no epoch left (a crash between the last checkpoint and its
-        // metrics row), the file would otherwise lack the last epoch.
-        MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+            var chartPath = Path.Combine(outFolder, ChartFileName);
+            AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
+            // Once more from the history: after a resume with no epoch left (a crash between the last checkpoint and its
+            // metrics row), the file would otherwise lack the last epoch.
+            MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+        }
+        catch (TrainingDivergedException e)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')} with --lr.", e);
+        }
+        catch (IOException e)
+        {
+            // A checkpoint, metrics or chart write failed (disk full, folder made read-only): AtomicFile kept the
+            // previous file and removed its temporary file; its message names the file and the reason.
+            throw new CommandFailedException(
+                $"{e.Message} The run stopped after training {trainer.CompletedEpochs} of {options.Epochs} epochs; " +
+                (trainer.CheckpointedEpochs > 0
+                    ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: free space or fix the folder, then continue with --resume."
+                    : "no checkpoint was written: free space or fix the folder, then start it again."), e);
+        }
         if (trainer.History.Count > 0)
         {
             console.WriteLine();
@@ -148,6 +212,20 @@ internal static class TrainCommand
         $"{m.ExamplesPerSecond:N0} examples/s, lr {m.LearningRate:G3}, peak memory {m.PeakMemoryBytes / 1048576.0:N0} MiB " +
         $"(train {m.TrainSeconds:F1} s, test {m.EvalSeconds:F1} s)");
 
+    /// <summary>The trainer; settings that do not fit the data (fewer images than one batch with drop-last, more
+    /// images than there are, too many steps) are a usage error.</summary>
+    private static Trainer CreateTrainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, TrainTestData data, string checkpointPath)
+    {
+        try
+        {
+            return new Trainer(options, createModel, data.Train, data.Test) { CheckpointPath = checkpointPath };
+        }
+        catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
+        {
+            throw new CommandUsageException(UsageErrors.Message(e), e);
+        }
+    }
+
     private static TrainTestData LoadData(TrainingOptions options)
     {
         try
@@ -166,7 +244,7 @@ internal static class TrainCommand
         {
             return Checkpoint.ReadInfo(path);
         }
-        catch (InvalidDataException e)
+        catch (CheckpointException e)
         {
             throw new CommandFailedException(e.Message, e);
         }

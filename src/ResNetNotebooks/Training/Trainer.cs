@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -75,6 +76,7 @@ public sealed class Trainer : IDisposable
         _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize,
             dropLast: options.DropLast);
         _testLoader = new BatchLoader(_testImages, _testLabels, options.BatchSize, shuffle: false, resize: resize);
+        CheckBatches(options, _trainLoader);
 
         Compute.Seed(options.Seed);
         Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
@@ -106,6 +108,10 @@ public sealed class Trainer : IDisposable
     /// <summary>The metrics of the epochs done so far (restored ones included).</summary>
     public IReadOnlyList<EpochMetrics> History => _history;
 
+    /// <summary>The epochs held by the last checkpoint this trainer wrote or loaded (0: none yet). It lags behind
+    /// <see cref="CompletedEpochs"/> when writing a checkpoint failed.</summary>
+    public int CheckpointedEpochs { get; private set; }
+
     /// <summary>Epochs done so far.</summary>
     public int CompletedEpochs => _history.Count;
 
@@ -130,6 +136,10 @@ public sealed class Trainer : IDisposable
     /// <param name="cancellationToken">Stops between batches; the last checkpoint stays as it was.</param>
     /// <returns>The metrics of every epoch of the run (<see cref="History"/>).</returns>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="TrainingDivergedException">A batch's loss is not finite (the learning rate is too high); the
+    /// last checkpoint stays as it was.</exception>
+    /// <exception cref="IOException">The checkpoint cannot be written (see <see cref="AtomicFile"/>); the previous
+    /// one is kept.</exception>
     public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -184,6 +194,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         var info = new CheckpointInfo(Options, CompletedEpochs, _steps, [.. _history], Model.GetType().Name, ParameterCount());
         Checkpoint.Write(path, info, Model, _optimizer);
+        CheckpointedEpochs = CompletedEpochs;
     }
 
     /// <summary>
@@ -192,8 +203,8 @@ public sealed class Trainer : IDisposable
     /// Call it on a new trainer built with the checkpoint's options, then <see cref="Fit"/> to continue.
     /// </summary>
     /// <returns>What the checkpoint held.</returns>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, or was written with other options or
-    /// another model (the message names the differences).</exception>
+    /// <exception cref="CheckpointException">The file is not a checkpoint, is corrupt (checked before anything is
+    /// loaded), or was written with other options or another model (the message names the differences).</exception>
     public CheckpointInfo LoadCheckpoint(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -202,12 +213,34 @@ public sealed class Trainer : IDisposable
             Checkpoint.EnsureMatches(path, info, Options, Model);
 
             // Load the weights first, then build a fresh optimizer on them (loading may replace parameter tensors on a
-            // GPU), then restore its state outside any dispose scope (it creates the momentum buffers).
-            Model.load(reader);
-            _scheduler = null;
-            _optimizer.Dispose();
-            (_optimizer, _scheduler) = CreateOptimizer();
-            _optimizer.load_state_dict(reader);
+            // GPU), then restore its state outside any dispose scope (it creates the momentum buffers). The bytes
+            // passed their checksum, so this fails only for a file crafted with a valid checksum; even then the model
+            // is put back as it was and the optimizer starts afresh: nothing stays half-loaded.
+            var backup = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+            try
+            {
+                Model.load(reader);
+                _scheduler = null;
+                _optimizer.Dispose();
+                (_optimizer, _scheduler) = CreateOptimizer();
+                _optimizer.load_state_dict(reader);
+            }
+            catch
+            {
+                Model.load_state_dict(backup);
+                _scheduler = null;
+                _optimizer.Dispose();
+                (_optimizer, _scheduler) = CreateOptimizer();
+                throw;
+            }
+            finally
+            {
+                foreach (var tensor in backup.Values)
+                {
+                    tensor.Dispose();
+                }
+            }
+
             for (var i = 0; i < info.OptimizerSteps; i++)
             {
                 _scheduler?.step();
@@ -216,6 +249,7 @@ public sealed class Trainer : IDisposable
             _steps = info.OptimizerSteps;
             _history.Clear();
             _history.AddRange(info.History);
+            CheckpointedEpochs = info.CompletedEpochs;
         });
     }
 
@@ -250,11 +284,18 @@ public sealed class Trainer : IDisposable
                 _optimizer.zero_grad();
                 var yHat = Model.call(X);
                 var loss = nn.functional.cross_entropy(yHat, y);
+                var lossValue = loss.item<float>();
+                if (!float.IsFinite(lossValue))
+                {
+                    // Before the step: the weights stay those of the last finite loss, and the last checkpoint is kept.
+                    throw new TrainingDivergedException(epoch + 1, batch + 1, rate, lossValue, CheckpointPath is null ? 0 : CompletedEpochs);
+                }
+
                 loss.backward();
                 _optimizer.step();
                 _scheduler?.step();
                 _steps++;
-                lossSum += loss.item<float>() * images.Count;
+                lossSum += lossValue * images.Count;
                 correct += yHat.argmax(1).eq(y).sum().item<long>();
                 seen += images.Count;
             }
@@ -311,6 +352,24 @@ public sealed class Trainer : IDisposable
         finally
         {
             Model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Refuses settings that leave no batch to train, or more steps than the schedule can count.</summary>
+    private static void CheckBatches(TrainingOptions options, BatchLoader loader)
+    {
+        if (loader.BatchesPerEpoch == 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Training option BatchSize = {options.BatchSize} with DropLast = true leaves no training batch: the run has {loader.Count:N0} training images, fewer than one batch; use a batch size of at most {loader.Count:N0}, more training images, or DropLast = false."),
+                nameof(TrainingOptions.BatchSize));
+        }
+
+        if ((long)options.Epochs * loader.BatchesPerEpoch > int.MaxValue)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Training option Epochs = {options.Epochs:N0} at {loader.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / loader.BatchesPerEpoch:N0} epochs."),
+                nameof(TrainingOptions.Epochs));
         }
     }
 

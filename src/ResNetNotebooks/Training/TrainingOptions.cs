@@ -127,6 +127,10 @@ public sealed record TrainingOptions
     /// <summary>Use only the first N test images (null: all).</summary>
     public int? TestImages { get; init; }
 
+    /// <summary>The largest <see cref="ImageSize"/> accepted: 512, about 2.3 times ImageNet's 224 (at 512 one batch of
+    /// 256 images already needs about 4 GiB for the first convolution's output alone).</summary>
+    public const int MaxImageSize = 512;
+
     /// <summary>The images are resized from 28×28 (bilinear) before the network sees them.</summary>
     [JsonIgnore]
     public bool Resizes => ImageSize != FashionMnist.ImageSize;
@@ -172,16 +176,20 @@ public sealed record TrainingOptions
 
         Check(Epochs >= 1, nameof(Epochs), Epochs, "train for at least 1 epoch (the quick profile trains 5)");
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "use at least 1 image per batch (d2l uses 256)");
-        Check(ImageSize >= 28, nameof(ImageSize), ImageSize, "use 28 (the stored size) or larger, e.g. 96 as in d2l");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "use a positive rate, e.g. 0.05 (d2l) or 0.1 (tuned peak)");
+        Check(ImageSize >= 28 && ImageSize <= MaxImageSize, nameof(ImageSize), ImageSize,
+            $"use 28 (the stored size) up to {MaxImageSize}, e.g. 96 as in d2l (ImageNet's 224 is the largest a ResNet is usually trained at)");
+        Check(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate,
+            "use a positive rate that fits a 32-bit float as the optimizer stores it, e.g. 0.05 (d2l) or 0.1 (tuned peak)");
         Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "use 0 (none) or a value below 1, e.g. 0.9");
         Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "Nesterov momentum needs Momentum > 0 (e.g. 0.9), or turn Nesterov off");
         Check(!CycleMomentum || Schedule == LearningRateSchedule.OneCycle, nameof(CycleMomentum), CycleMomentum,
             "momentum only cycles with the one-cycle schedule; use Schedule = OneCycle or CycleMomentum = false");
         Check(!CycleMomentum || (Momentum - MomentumCycleHalfWidth > 0 && Momentum + MomentumCycleHalfWidth < 1), nameof(CycleMomentum), CycleMomentum,
             $"cycling moves the momentum ±{MomentumCycleHalfWidth} around Momentum = {Momentum}, which must stay between 0 and 1; use a Momentum between 0.05 and 0.95 (e.g. 0.9) or CycleMomentum = false");
-        Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "use 0 (none) or a small positive value, e.g. 5e-4");
+        Check(WeightDecay >= 0 && WeightDecay <= float.MaxValue, nameof(WeightDecay), WeightDecay, "use 0 (none) or a small positive value, e.g. 5e-4");
         Check(TrainImages is null or >= 1, nameof(TrainImages), TrainImages!, "use at least 1 image, or null for all");
+        Check(!(DropLast && TrainImages < BatchSize), nameof(TrainImages), TrainImages!,
+            $"with DropLast = true and BatchSize = {BatchSize} no batch is left to train; use at least {BatchSize} training images, a batch size of at most {TrainImages}, or DropLast = false");
         Check(TestImages is null or >= 1, nameof(TestImages), TestImages!, "use at least 1 image, or null for all");
         Check(Enum.IsDefined(Data), nameof(Data), Data, "use Subset or Full");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "use Constant or OneCycle");

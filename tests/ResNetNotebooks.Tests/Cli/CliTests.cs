@@ -11,12 +11,156 @@ public class CliTests
     /// <summary>A tiny run on the shipped subset: 64 training images in 2 batches, 32 test images, 2 epochs.</summary>
     private static readonly string[] Tiny = ["--train-images", "64", "--test-images", "32", "--batch-size", "32", "--epochs", "2"];
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    private static (int Code, string Out, string Err) Run(params string[] args) => RunWith(TinyRun.Model, args);
+
+    private static (int Code, string Out, string Err) RunWith(Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> model, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TinyRun.Model);
+        var code = CliApp.Run(args, stdout, stderr, model);
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The one line a failed command writes: "resnet-cli: " and the message, no stack trace.</summary>
+    private static string OneLine(string error)
+    {
+        var lines = error.TrimEnd().Split(Environment.NewLine);
+        Assert.True(lines.Length == 1, error);
+        Assert.StartsWith("resnet-cli: ", lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        return lines[0]["resnet-cli: ".Length..];
+    }
+
+    [Fact]
+    public void An_output_folder_that_is_a_file_fails_with_code_1_before_training()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.Combine("run"), "");
+
+        var (code, output, error) = Run(["train", .. Tiny, "--out", folder.Combine("run")]);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"The output folder {folder.Combine("run")} is a file, not a folder; choose another folder with --out.", OneLine(error));
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void An_output_folder_that_cannot_be_written_fails_with_code_1_before_training()
+    {
+        var path = Native.ReadOnlyLocation.Path();
+
+        var (code, output, error) = Run(["train", .. Tiny, "--out", path]);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"The output folder {path} cannot be written: ", OneLine(error));
+        Assert.EndsWith("; choose another folder with --out.", error.TrimEnd());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void A_folder_in_use_by_another_run_fails_with_code_1_naming_the_holder_and_is_left_alone()
+    {
+        using var folder = new TempFolder();
+        using var held = RunFolderLock.Acquire(folder.Path, "resnet-cli train --seed 1");
+
+        var (code, _, error) = Run(["train", .. Tiny, "--overwrite", "--out", folder.Path]);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"{folder.Path} is in use by another run (process {Environment.ProcessId} on {Environment.MachineName} (resnet-cli train --seed 1)", OneLine(error));
+        Assert.Equal([RunFolderLock.FileName, RunFolderLock.OwnerFileName], folder.Files());
+    }
+
+    [Fact]
+    public void More_images_per_batch_than_the_data_holds_with_drop_last_is_a_usage_error()
+    {
+        using var folder = new TempFolder();
+
+        // The shipped subset has 10,000 training images; the quick profile drops the last, incomplete batch.
+        var (code, _, error) = Run("train", "--batch-size", "20000", "--test-images", "32", "--out", folder.Path);
+
+        Assert.Equal(2, code);
+        var lines = error.TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("resnet-cli: Training option BatchSize = 20000 with DropLast = true leaves no training batch: the run has 10,000 training images", lines[0]);
+        Assert.Empty(folder.Files()); // the lock is released, nothing written
+    }
+
+    [Fact]
+    public void A_diverging_run_fails_with_code_1_naming_epoch_batch_and_rate_and_keeps_its_last_checkpoint()
+    {
+        using var folder = new TempFolder();
+
+        // Tiny: 64 images at batch 32, 2 batches an epoch; the model's 3rd training call is epoch 2's first batch.
+        var (code, _, error) = RunWith(() => new Training.TrainingFailureTests.PoisonAfter(TinyRun.Model(), calls: 2), ["train", .. Tiny, "--out", folder.Path]);
+
+        Assert.Equal(1, code);
+        Assert.Matches(@"^Training diverged: the loss of epoch 2, batch 1 is NaN at learning rate [0-9.eE+-]+\. The checkpoint of epoch 1 is kept\. Lower the learning rate .* with --lr\.$", OneLine(error));
+        Assert.Equal(1, Checkpoint.ReadInfo(folder.Combine("checkpoint.bin")).CompletedEpochs);
+        Assert.Equal(["checkpoint.bin", "metrics.csv"], folder.Files());
+    }
+
+    [Fact]
+    public void A_checkpoint_that_cannot_be_written_fails_with_code_1_naming_the_file_and_leaves_no_temporary_file()
+    {
+        using var folder = new TempFolder();
+        // A folder where the checkpoint goes: the atomic rename onto it fails after the first epoch, as a full disk would.
+        Directory.CreateDirectory(folder.Combine("checkpoint.bin"));
+
+        var (code, _, error) = Run(["train", .. Tiny, "--out", folder.Path]);
+
+        Assert.Equal(1, code);
+        var message = OneLine(error);
+        Assert.StartsWith($"Could not write {folder.Combine("checkpoint.bin")}: ", message);
+        Assert.EndsWith("The run stopped after training 1 of 2 epochs; no checkpoint was written: free space or fix the folder, then start it again.", message);
+        Assert.Empty(folder.Files());
+    }
+
+    [Theory]
+    [InlineData("flip", "is a corrupt checkpoint: the SHA-256 of its body is ")]
+    [InlineData("truncate", "is a corrupt checkpoint: the header gives a body of ")]
+    [InlineData("old", "is a checkpoint of format 1 (RNBCKPT1, written before checkpoints carried a checksum)")]
+    [InlineData("text", "is not a training checkpoint (it does not start with RNBCKPT2)")]
+    public void A_bad_checkpoint_fails_with_code_1_on_resume_and_is_kept_as_it_was(string damage, string expected)
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, Run(["train", .. Tiny, "--out", folder.Path]).Code);
+        var path = folder.Combine("checkpoint.bin");
+        var bytes = File.ReadAllBytes(path);
+        byte[] bad = damage switch
+        {
+            "flip" => [.. bytes[..(bytes.Length / 2)], (byte)(bytes[bytes.Length / 2] ^ 1), .. bytes[(bytes.Length / 2 + 1)..]],
+            "truncate" => bytes[..100],
+            "old" => [.. "RNBCKPT1"u8, .. bytes[8..]],
+            _ => "hello\n"u8.ToArray(),
+        };
+        File.WriteAllBytes(path, bad);
+
+        var resumed = Run("train", "--out", folder.Path, "--resume");
+        var fresh = Run(["train", .. Tiny, "--out", folder.Path]);
+
+        Assert.Equal((1, 1), (resumed.Code, fresh.Code));
+        Assert.StartsWith($"{path} {expected}", OneLine(resumed.Err));
+        Assert.StartsWith($"{path} {expected}", OneLine(fresh.Err));
+        Assert.Equal(bad, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_unexpected_error_is_one_line_with_a_pointer_to_a_log_holding_the_stack_trace_and_exit_code_1()
+    {
+        using var folder = new TempFolder();
+
+        var (code, _, error) = RunWith(() => throw new InvalidOperationException("simulated bug"), ["train", .. Tiny, "--out", folder.Path]);
+
+        Assert.Equal(1, code);
+        var match = System.Text.RegularExpressions.Regex.Match(OneLine(error),
+            @"^unexpected error: InvalidOperationException: simulated bug\. The details are in (?<log>\S+\.log); please report them\.$");
+        Assert.True(match.Success, error);
+        var log = match.Groups["log"].Value;
+        var text = File.ReadAllText(log);
+        File.Delete(log);
+        Assert.Contains("System.InvalidOperationException: simulated bug", text);
+        Assert.Contains("   at ", text);
+        Assert.Contains($"train {string.Join(' ', Tiny)} --out {folder.Path}", text);
     }
 
     [Theory]
@@ -31,7 +175,7 @@ public class CliTests
     [InlineData(new[] { "train", "--epochs", "abc" }, "--epochs takes a whole number of at least 1, not 'abc'")]
     [InlineData(new[] { "train", "--epochs=abc" }, "--epochs takes a whole number of at least 1, not 'abc'")]
     [InlineData(new[] { "train", "--epochs", "0" }, "--epochs takes a whole number of at least 1, not '0'")]
-    [InlineData(new[] { "train", "--threads", "0" }, "--threads takes a whole number of at least 1, not '0'")]
+    [InlineData(new[] { "train", "--threads", "0" }, "--threads takes a whole number from 1 to 256, not '0'")]
     [InlineData(new[] { "train", "--seed", "1.5" }, "--seed takes a whole number, not '1.5'")]
     [InlineData(new[] { "train", "--lr", "fast" }, "--lr takes a number such as 0.05, not 'fast'")]
     [InlineData(new[] { "train", "--profile", "gpu" }, "There is no training profile \"gpu\"")]
@@ -43,6 +187,16 @@ public class CliTests
     [InlineData(new[] { "train", "--momentum", "0" }, "Training option Nesterov = True is not valid")]
     [InlineData(new[] { "train", "--resume", "--overwrite" }, "give one of them")]
     [InlineData(new[] { "train", "quick" }, "unexpected argument 'quick'; options start with -- (e.g. --profile quick).")]
+    [InlineData(new[] { "train", "--out", "" }, "--out takes a folder, not an empty value.")]
+    [InlineData(new[] { "train", "--image-size", "513" }, "--image-size takes a whole number from 28 to 512, not '513'.")]
+    [InlineData(new[] { "train", "--image-size", "2147483648" }, "--image-size takes a whole number from 28 to 512, not '2147483648'.")]
+    [InlineData(new[] { "train", "--epochs", "99999999999" }, "--epochs takes a whole number of at least 1, not '99999999999'.")]
+    [InlineData(new[] { "train", "--threads", "100000" }, "--threads takes a whole number from 1 to 256, not '100000'.")]
+    [InlineData(new[] { "train", "--lr", "1e308" }, "Training option LearningRate = 1E+308 is not valid: use a positive rate that fits a 32-bit float")]
+    [InlineData(new[] { "train", "--lr", "Infinity" }, "--lr takes a number such as 0.05, not 'Infinity'.")]
+    [InlineData(new[] { "train", "--weight-decay", "1e300" }, "Training option WeightDecay = 1E+300 is not valid")]
+    [InlineData(new[] { "train", "--train-images", "100" }, "Training option TrainImages = 100 is not valid: with DropLast = true and BatchSize = 256 no batch is left to train")]
+    [InlineData(new[] { "fetch-data", "--folder", "" }, "--folder takes a folder, not an empty value.")]
     [InlineData(new[] { "fetch-data", "--folder" }, "--folder needs a value")]
     [InlineData(new[] { "fetch-data", "--forse" }, "unknown option --forse for fetch-data; did you mean --force?")]
     public void Bad_arguments_exit_with_code_2_and_one_line_with_the_reason(string[] args, string reason)

@@ -123,7 +123,7 @@ public class TrainerTests
         }
 
         using var other = new Trainer(TinyRun.Options with { Epochs = 1, Seed = 5 }, TinyRun.Model, data.Train, data.Test);
-        var e = Assert.Throws<InvalidDataException>(() => other.LoadCheckpoint(path));
+        var e = Assert.Throws<CheckpointException>(() => other.LoadCheckpoint(path));
 
         Assert.Contains("Seed: checkpoint 0, asked 5", e.Message);
     }
@@ -135,7 +135,7 @@ public class TrainerTests
         var path = folder.Combine("notes.txt");
         File.WriteAllText(path, "hello");
 
-        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.ReadInfo(path));
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.ReadInfo(path));
 
         Assert.Contains("not a training checkpoint", e.Message);
     }
