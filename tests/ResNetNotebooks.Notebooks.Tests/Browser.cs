@@ -41,7 +41,9 @@ internal sealed class Browser : IAsyncDisposable
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND",
+                "--disable-sync", "--no-first-run", "--disable-extensions",
+                // PuppeteerSharp joins the arguments into one command line: quote the value that has spaces.
+                "--host-resolver-rules=\"MAP * ~NOTFOUND\"",
             ],
             Timeout = 120_000,
             ProtocolTimeout = 300_000,
