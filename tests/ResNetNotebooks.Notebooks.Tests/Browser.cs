@@ -54,38 +54,48 @@ internal sealed class Browser : IAsyncDisposable
     /// <summary>What one page load saw.</summary>
     public sealed record PageVisit(IPage Page, List<string> Errors, List<string> Blocked);
 
-    /// <summary>Opens <paramref name="url"/> offline and waits until it has loaded.</summary>
+    private IPage? _page;
+    private readonly List<string> _errors = [];
+    private readonly List<string> _blocked = [];
+
+    /// <summary>
+    /// Opens <paramref name="url"/> offline in the browser's one tab and waits until it has loaded; the visit's
+    /// lists hold what this page logged and asked for.
+    /// </summary>
     public async Task<PageVisit> OpenAsync(string url, int width = 1280)
     {
-        var page = await _browser.NewPageAsync();
-        await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = 900 });
-        var errors = new List<string>();
-        var blocked = new List<string>();
-        page.Console += (_, e) =>
+        if (_page is null)
         {
-            if (e.Message.Type == ConsoleType.Error)
+            _page = await _browser.NewPageAsync();
+            await _page.SetViewportAsync(new ViewPortOptions { Width = width, Height = 900 });
+            _page.Console += (_, e) =>
             {
-                lock (errors) { errors.Add($"console: {e.Message.Text}"); }
-            }
-        };
-        page.PageError += (_, e) => { lock (errors) { errors.Add($"uncaught: {e.Message}"); } };
-        await page.SetRequestInterceptionAsync(true);
-        page.Request += async (_, e) =>
-        {
-            var requested = e.Request.Url;
-            if (requested.StartsWith("file:", StringComparison.Ordinal) || requested.StartsWith("data:", StringComparison.Ordinal) ||
-                requested.StartsWith("blob:", StringComparison.Ordinal))
+                if (e.Message.Type == ConsoleType.Error)
+                {
+                    lock (_errors) { _errors.Add($"console: {e.Message.Text}"); }
+                }
+            };
+            _page.PageError += (_, e) => { lock (_errors) { _errors.Add($"uncaught: {e.Message}"); } };
+            await _page.SetRequestInterceptionAsync(true);
+            _page.Request += async (_, e) =>
             {
-                await e.Request.ContinueAsync();
-            }
-            else
-            {
-                lock (blocked) { blocked.Add(requested); }
-                await e.Request.AbortAsync();
-            }
-        };
-        await page.GoToAsync(url, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 120_000 });
-        return new PageVisit(page, errors, blocked);
+                var requested = e.Request.Url;
+                if (requested.StartsWith("file:", StringComparison.Ordinal) || requested.StartsWith("data:", StringComparison.Ordinal) ||
+                    requested.StartsWith("blob:", StringComparison.Ordinal))
+                {
+                    await e.Request.ContinueAsync();
+                }
+                else
+                {
+                    lock (_blocked) { _blocked.Add(requested); }
+                    await e.Request.AbortAsync();
+                }
+            };
+        }
+        lock (_errors) { _errors.Clear(); }
+        lock (_blocked) { _blocked.Clear(); }
+        await _page.GoToAsync(url, new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load], Timeout = 120_000 });
+        return new PageVisit(_page, _errors, _blocked);
     }
 
     public async ValueTask DisposeAsync()

@@ -49,7 +49,6 @@ public sealed class SiteTests
         foreach (var relative in pages)
         {
             var visit = await browser.OpenAsync(new Uri(Path.Combine(Site, relative)).AbsoluteUri);
-            try
             {
                 // Charts draw when their inline scripts run; give plotly.js up to 30 s on a busy machine.
                 try
@@ -88,17 +87,12 @@ public sealed class SiteTests
                     {
                         problems.Add($"{relative}: no code cells on a lesson page");
                     }
-                    Assert.True(check.GetProperty("math").GetInt32() >= 0);
                 }
                 if (relative == "index.html" || lessons.Contains(relative) || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
                 {
                     await visit.Page.ScreenshotAsync(Path.Combine(Screenshots, Path.GetFileNameWithoutExtension(relative) + ".png"),
                         new ScreenshotOptions { FullPage = true });
                 }
-            }
-            finally
-            {
-                await visit.Page.CloseAsync();
             }
         }
 
