@@ -55,6 +55,9 @@ internal sealed class Browser : IAsyncDisposable
     public sealed record PageVisit(IPage Page, List<string> Errors, List<string> Blocked);
 
     private IPage? _page;
+
+    /// <summary>The tab the last <see cref="OpenAsync"/> loaded.</summary>
+    public IPage Page => _page ?? throw new InvalidOperationException("No page opened yet.");
     private readonly List<string> _errors = [];
     private readonly List<string> _blocked = [];
 

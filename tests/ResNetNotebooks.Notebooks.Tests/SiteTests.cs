@@ -48,55 +48,80 @@ public sealed class SiteTests
         await using var browser = await Browser.LaunchAsync();
         foreach (var relative in pages)
         {
-            var visit = await browser.OpenAsync(new Uri(Path.Combine(Site, relative)).AbsoluteUri);
+            var (pageProblems, listings) = await CheckPage(browser, Path.Combine(Site, relative), relative);
+            problems.AddRange(pageProblems);
+            if (lessons.Contains(relative) && listings == 0)
             {
-                // Charts draw when their inline scripts run; give plotly.js up to 30 s on a busy machine.
-                try
-                {
-                    await visit.Page.WaitForFunctionAsync(
-                        "() => [...document.querySelectorAll('.output.chart')].every(c => c.querySelector('svg.main-svg'))",
-                        new WaitForFunctionOptions { Timeout = 30_000 });
-                }
-                catch (WaitTaskTimeoutException)
-                {
-                    // reported below, chart by chart
-                }
-                var check = JsonDocument.Parse(await visit.Page.EvaluateFunctionAsync<string>(CheckScript)).RootElement;
-                problems.AddRange(visit.Errors.Select(e => $"{relative}: {e}"));
-                problems.AddRange(visit.Blocked.Select(b => $"{relative}: asked the network for {b}"));
-                foreach (var chart in check.GetProperty("charts").EnumerateArray())
-                {
-                    if (!chart.GetProperty("svg").GetBoolean() || chart.GetProperty("traces").GetInt32() == 0)
-                    {
-                        problems.Add($"{relative}: chart {chart.GetProperty("i").GetInt32() + 1} is not drawn " +
-                                     $"(svg: {chart.GetProperty("svg").GetBoolean()}, traces: {chart.GetProperty("traces").GetInt32()})");
-                    }
-                }
-                problems.AddRange(check.GetProperty("untypeset").EnumerateArray().Select(m => $"{relative}: formula not typeset: {m.GetString()}"));
-                problems.AddRange(check.GetProperty("mathErrors").EnumerateArray().Select(m => $"{relative}: KaTeX error: {m.GetString()}"));
-                problems.AddRange(check.GetProperty("raw").EnumerateArray().Select(m => $"{relative}: raw TeX left in the prose: {m.GetString()}"));
-                var listings = check.GetProperty("listings").GetInt32();
-                var highlighted = check.GetProperty("highlighted").GetInt32();
-                if (highlighted != listings)
-                {
-                    problems.Add($"{relative}: {listings - highlighted} of {listings} C# listings not highlighted");
-                }
-                if (lessons.Contains(relative))
-                {
-                    if (listings == 0)
-                    {
-                        problems.Add($"{relative}: no code cells on a lesson page");
-                    }
-                }
-                if (relative == "index.html" || lessons.Contains(relative) || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
-                {
-                    await visit.Page.ScreenshotAsync(Path.Combine(Screenshots, Path.GetFileNameWithoutExtension(relative) + ".png"),
-                        new ScreenshotOptions { FullPage = true });
-                }
+                problems.Add($"{relative}: no code cells on a lesson page");
+            }
+            if (relative == "index.html" || lessons.Contains(relative) || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
+            {
+                await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, Path.GetFileNameWithoutExtension(relative) + ".png"),
+                    new ScreenshotOptions { FullPage = true });
             }
         }
 
         Assert.True(problems.Count == 0, $"{problems.Count} problem(s) in the book ({Site}):\n" + string.Join('\n', problems.Take(40)));
+    }
+
+    [Fact]
+    public async Task The_browser_check_sees_an_undrawn_chart_raw_TeX_a_plain_listing_a_console_error_and_a_network_request()
+    {
+        var folder = Directory.CreateTempSubdirectory("resnet-site-check-").FullName;
+        var page = Path.Combine(folder, "bad.html");
+        File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" +
+            "<p>raw $x^2$ left</p><div class=\"output html chart\"><div></div></div>" +
+            "<pre><code class=\"language-csharp\">var x = 1;</code></pre><img src=\"https://example.invalid/x.png\">" +
+            "<script>console.error('bad page');</script></body></html>");
+        await using var browser = await Browser.LaunchAsync();
+
+        var (problems, listings) = await CheckPage(browser, page, "bad.html", chartWait: 1_000);
+
+        Assert.Equal(1, listings);
+        Assert.Contains(problems, p => p.Contains("chart 1 is not drawn", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("raw TeX left in the prose: raw $x^2$ left", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("1 of 1 C# listings not highlighted", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("console: bad page", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("asked the network for https://example.invalid/x.png", StringComparison.Ordinal));
+    }
+
+    /// <summary>Opens one page offline and lists what is wrong with it; also returns its number of C# listings.</summary>
+    private static async Task<(List<string> Problems, int Listings)> CheckPage(Browser browser, string file, string relative, int chartWait = 30_000)
+    {
+        var problems = new List<string>();
+        var visit = await browser.OpenAsync(new Uri(file).AbsoluteUri);
+        // Charts draw when their inline scripts run; give plotly.js time on a busy machine.
+        try
+        {
+            await visit.Page.WaitForFunctionAsync(
+                "() => [...document.querySelectorAll('.output.chart')].every(c => c.querySelector('svg.main-svg'))",
+                new WaitForFunctionOptions { Timeout = chartWait });
+        }
+        catch (WaitTaskTimeoutException)
+        {
+            // reported below, chart by chart
+        }
+        var check = JsonDocument.Parse(await visit.Page.EvaluateFunctionAsync<string>(CheckScript)).RootElement;
+        lock (visit.Errors) { problems.AddRange(visit.Errors.Select(e => $"{relative}: {e}")); }
+        lock (visit.Blocked) { problems.AddRange(visit.Blocked.Select(b => $"{relative}: asked the network for {b}")); }
+        foreach (var chart in check.GetProperty("charts").EnumerateArray())
+        {
+            if (!chart.GetProperty("svg").GetBoolean() || chart.GetProperty("traces").GetInt32() == 0)
+            {
+                problems.Add($"{relative}: chart {chart.GetProperty("i").GetInt32() + 1} is not drawn " +
+                             $"(svg: {chart.GetProperty("svg").GetBoolean()}, traces: {chart.GetProperty("traces").GetInt32()})");
+            }
+        }
+        problems.AddRange(check.GetProperty("untypeset").EnumerateArray().Select(m => $"{relative}: formula not typeset: {m.GetString()}"));
+        problems.AddRange(check.GetProperty("mathErrors").EnumerateArray().Select(m => $"{relative}: KaTeX error: {m.GetString()}"));
+        problems.AddRange(check.GetProperty("raw").EnumerateArray().Select(m => $"{relative}: raw TeX left in the prose: {m.GetString()}"));
+        var listings = check.GetProperty("listings").GetInt32();
+        var highlighted = check.GetProperty("highlighted").GetInt32();
+        if (highlighted != listings)
+        {
+            problems.Add($"{relative}: {listings - highlighted} of {listings} C# listings not highlighted");
+        }
+        return (problems, listings);
     }
 
     /// <summary>What the page shows, as JSON: charts (drawn? traces?), formulas, raw TeX in prose, C# listings.</summary>
