@@ -158,8 +158,13 @@ namespace ResNetNotebooks.Runner
                 return command;
             }
 
-            private Command Publish()
+            private static Command Publish()
             {
+                var preset = new Option<string?>("--preset")
+                {
+                    HelpName = "NAME",
+                    Description = "Publishes what 'run --preset NAME' wrote, artifacts/notebooks/NAME/ (ci: what dotnet test wrote).",
+                };
                 var from = new Option<string?>("--from")
                 {
                     HelpName = "FOLDER",
@@ -175,7 +180,7 @@ namespace ResNetNotebooks.Runner
                     "Turns the executed notebooks into a static web book that works offline: an index, one page per lesson " +
                     "with every output, the library's source files. Needs npm once (npm ci in site/).")
                 {
-                    _preset, from, outFolder,
+                    preset, from, outFolder,
                 };
                 command.SetAction(parse =>
                 {
@@ -187,7 +192,7 @@ namespace ResNetNotebooks.Runner
                                         "ResNetNotebooks.sln); run it inside the repository.");
                         return BadUsage;
                     }
-                    var source = Path.GetFullPath(parse.GetValue(from) ?? DefaultOutputFolder(repo, parse.GetValue(_preset)));
+                    var source = Path.GetFullPath(parse.GetValue(from) ?? DefaultOutputFolder(repo, parse.GetValue(preset)));
                     var site = Path.GetFullPath(parse.GetValue(outFolder) ?? Path.Combine(repo, "artifacts", "site"));
                     try
                     {

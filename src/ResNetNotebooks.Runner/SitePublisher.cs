@@ -43,7 +43,8 @@ internal static partial class SitePublisher
         {
             throw new InvalidOperationException(
                 $"publish: {executedFolder} has no executed copy of {(sources.Count == 0 ? "any notebook" : string.Join(", ", missing))}; " +
-                "run the notebooks first (resnet-notebooks run, or run --preset ci for --preset ci; dotnet test writes the ci copies).");
+                "run the notebooks first ('resnet-notebooks run' writes artifacts/notebooks/default/; 'run --preset ci' or " +
+                "'dotnet test' writes artifacts/notebooks/ci/, which 'publish --preset ci' reads), or pass --from FOLDER.");
         }
         var assets = InstallAssets(repository, log);
 
