@@ -37,7 +37,7 @@ public static class NotebookExecutor
             return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
         }
         notebook.ClearOutputs();
-        InjectParameters(notebook, options.Preset, overrides);
+        NotebookParameters.Inject(notebook, options.Preset, overrides);
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
         using var kernel = CreateKernel();
@@ -140,28 +140,6 @@ public static class NotebookExecutor
         var kernel = new CompositeKernel { csharp };
         kernel.DefaultKernelName = csharp.Name;
         return kernel;
-    }
-
-    private static void InjectParameters(NotebookDocument notebook, string? preset, IReadOnlyList<(string Name, string Literal)> overrides)
-    {
-        if (overrides.Count == 0)
-        {
-            return;
-        }
-        var cells = notebook.Cells;
-        var at = cells.Select((c, i) => (c, i)).First(x => NotebookDocument.Tags((JsonObject)x.c!).Contains(NotebookParameters.Tag)).i;
-        cells.Insert(at + 1, new JsonObject
-        {
-            ["cell_type"] = "code",
-            ["execution_count"] = null,
-            ["metadata"] = new JsonObject
-            {
-                ["tags"] = new JsonArray(NotebookParameters.InjectedTag),
-                ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
-            },
-            ["outputs"] = new JsonArray(),
-            ["source"] = NotebookDocument.SourceLines(NotebookParameters.InjectedSource(preset, overrides)),
-        });
     }
 
     private static string Save(NotebookDocument notebook, string outputPath)

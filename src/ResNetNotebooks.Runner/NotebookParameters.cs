@@ -83,6 +83,33 @@ public static partial class NotebookParameters
         return values;
     }
 
+    /// <summary>
+    /// Adds the cell tagged <see cref="InjectedTag"/> after the parameters cell, assigning <paramref name="overrides"/>
+    /// (from <see cref="Resolve"/>); adds nothing when there are none. The runner does this before it executes a
+    /// notebook, and the Jupyter tests do it to make the parameterised copy that Jupyter executes.
+    /// </summary>
+    public static void Inject(NotebookDocument notebook, string? preset, IReadOnlyList<(string Name, string Literal)> overrides)
+    {
+        if (overrides.Count == 0)
+        {
+            return;
+        }
+        var cells = notebook.Cells;
+        var at = cells.Select((c, i) => (c, i)).First(x => NotebookDocument.Tags((JsonObject)x.c!).Contains(Tag)).i;
+        cells.Insert(at + 1, new JsonObject
+        {
+            ["cell_type"] = "code",
+            ["execution_count"] = null,
+            ["metadata"] = new JsonObject
+            {
+                ["tags"] = new JsonArray(InjectedTag),
+                ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
+            },
+            ["outputs"] = new JsonArray(),
+            ["source"] = NotebookDocument.SourceLines(InjectedSource(preset, overrides)),
+        });
+    }
+
     /// <summary>The code of the injected cell.</summary>
     public static string InjectedSource(string? preset, IReadOnlyList<(string Name, string Literal)> values)
     {

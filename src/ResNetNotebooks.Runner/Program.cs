@@ -101,7 +101,7 @@ namespace ResNetNotebooks.Runner
                     "Runs the ResNet notebooks headlessly in the kernel VS Code runs, one process per notebook, and " +
                     "stops a notebook at its first failing cell.")
                 {
-                    Run(), Exec(), Strip(),
+                    Run(), Exec(), Strip(), Publish(),
                 };
             }
 
@@ -155,6 +155,57 @@ namespace ResNetNotebooks.Runner
                 };
                 RefuseOptionsAsNotebooks(notebooks, command);
                 command.SetAction(parse => StripNotebooks(parse.GetValue(notebooks) ?? [], parse.InvocationConfiguration.Error));
+                return command;
+            }
+
+            private static Command Publish()
+            {
+                var preset = new Option<string?>("--preset")
+                {
+                    HelpName = "NAME",
+                    Description = "Publishes what 'run --preset NAME' wrote, artifacts/notebooks/NAME/ (ci: what dotnet test wrote).",
+                };
+                var from = new Option<string?>("--from")
+                {
+                    HelpName = "FOLDER",
+                    Description = "The executed notebooks to publish (default: artifacts/notebooks/<preset>/, or " +
+                                  "artifacts/notebooks/default/ without --preset: what 'run' wrote).",
+                };
+                var outFolder = new Option<string?>("--out")
+                {
+                    HelpName = "FOLDER",
+                    Description = "Where the site goes, emptied first (default: artifacts/site/).",
+                };
+                var command = new Command("publish",
+                    "Turns the executed notebooks into a static web book that works offline: an index, one page per lesson " +
+                    "with every output, the library's source files. Needs npm once (npm ci in site/).")
+                {
+                    preset, from, outFolder,
+                };
+                command.SetAction(parse =>
+                {
+                    var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+                    var repo = RepositoryRoot();
+                    if (repo is null)
+                    {
+                        error.WriteLine($"{ProgramName} publish: no repository found above the current folder (looked for " +
+                                        "ResNetNotebooks.sln); run it inside the repository.");
+                        return BadUsage;
+                    }
+                    var source = Path.GetFullPath(parse.GetValue(from) ?? DefaultOutputFolder(repo, parse.GetValue(preset)));
+                    var site = Path.GetFullPath(parse.GetValue(outFolder) ?? Path.Combine(repo, "artifacts", "site"));
+                    try
+                    {
+                        SitePublisher.Publish(repo, source, site, output);
+                        output.WriteLine($"Open {Path.Combine(site, "index.html")}");
+                        return Success;
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        error.WriteLine(e.Message);
+                        return NotebookFailed;
+                    }
+                });
                 return command;
             }
 

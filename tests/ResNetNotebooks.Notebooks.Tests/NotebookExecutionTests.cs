@@ -17,8 +17,11 @@ public sealed class NotebookExecutionTests
 {
     public static TheoryData<string> Notebooks => new(Repo.NotebookFiles.Select(Path.GetFileName)!);
 
-    private static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("NOTEBOOK_CELL_TIMEOUT"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 && s <= 86_400 ? s : 300);
+    /// <summary>The per-cell timeout in seconds: NOTEBOOK_CELL_TIMEOUT, default 300 (the Jupyter and book tests use it too).</summary>
+    internal static double CellTimeoutSeconds { get; } =
+        double.TryParse(Environment.GetEnvironmentVariable("NOTEBOOK_CELL_TIMEOUT"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 && s <= 86_400 ? s : 300;
+
+    private static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(CellTimeoutSeconds);
 
     private const string Preset = "ci";
 
