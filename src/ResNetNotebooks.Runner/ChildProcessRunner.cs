@@ -51,10 +51,12 @@ public static class ChildProcessRunner
         child.BeginOutputReadLine();
         child.BeginErrorReadLine();
 
-        // The child enforces the per-cell timeout itself; this only catches a child that never reaches a cell.
-        // (Capped at about 24 days, the longest a CancellationTokenSource waits.)
-        var watchdog = TimeSpan.FromMilliseconds(
-            Math.Min(options.CellTimeout.TotalMilliseconds * (CodeCellCount(notebookPath) + 2), int.MaxValue - 1));
+        // The child enforces the per-cell timeout itself; this only catches a child that never reaches a cell: the
+        // kernel's start, every cell and one more for writing. (Capped at about 24 days, the longest a
+        // CancellationTokenSource waits.)
+        var watchdog = TimeSpan.FromMilliseconds(Math.Min(
+            RunOptions.KernelStartTimeout.TotalMilliseconds + (options.CellTimeout.TotalMilliseconds * (CodeCellCount(notebookPath) + 1)),
+            int.MaxValue - 1));
         using var cancel = new CancellationTokenSource(watchdog);
         try
         {

@@ -102,15 +102,17 @@ public static class NotebookExecutor
     /// Runs <see cref="WarmUpCode"/> before the first cell, outside every cell's clock: the kernel's first submission
     /// loads and JIT-compiles Roslyn's scripting, several seconds on a cold or busy machine, which would otherwise be
     /// charged to cell 1 and could time it out. So a cell's timeout and timing cover the cell's own work. The warm-up
-    /// may take as long as one cell may; it produces no output and is not written to the executed copy.
+    /// may take as long as one cell may, or <see cref="RunOptions.KernelStartTimeout"/> if that is longer; it produces
+    /// no output and is not written to the executed copy.
     /// </summary>
     /// <returns>Null when the kernel is ready; otherwise why it is not.</returns>
-    private static async Task<string?> WarmUpAsync(Kernel kernel, TimeSpan timeout)
+    private static async Task<string?> WarmUpAsync(Kernel kernel, TimeSpan cellTimeout)
     {
+        var timeout = cellTimeout > RunOptions.KernelStartTimeout ? cellTimeout : RunOptions.KernelStartTimeout;
         var run = kernel.SendAsync(new SubmitCode(WarmUpCode, "csharp"));
         if (await Task.WhenAny(run, Task.Delay(timeout)) != run)
         {
-            return $"the kernel did not start: its warm-up ({WarmUpCode}) was still running after {timeout.TotalSeconds:0} s (the per-cell timeout).";
+            return $"the kernel did not start: its warm-up ({WarmUpCode}) was still running after {timeout.TotalSeconds:0} s.";
         }
         return (await run).Events.OfType<CommandFailed>().FirstOrDefault() is { } failed
             ? $"the kernel did not start: its warm-up ({WarmUpCode}) failed: {OneLine(failed.Message)}"

@@ -6,6 +6,12 @@ public sealed record RunOptions
     /// <summary>The default per-cell timeout: generous for a long training cell.</summary>
     public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long the kernel may take to start (its warm-up, before the first cell) when that is longer than the cell
+    /// timeout: starting is not a cell's work, and on a busy machine it alone can take more than a short cell timeout.
+    /// </summary>
+    public static readonly TimeSpan KernelStartTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>The longest per-cell timeout the command line accepts.</summary>
     public static readonly TimeSpan MaxCellTimeout = TimeSpan.FromDays(7);
 
