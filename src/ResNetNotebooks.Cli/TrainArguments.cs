@@ -89,7 +89,7 @@ internal sealed class TrainCommandLine
             ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle), ("onecycle", LearningRateSchedule.OneCycle));
         var imageSize = CliValues.Int("--image-size", $"28 (stored size) up to {TrainingOptions.MaxImageSize}, e.g. 96", min: 28, max: TrainingOptions.MaxImageSize);
         var data = CliValues.Choice("--data", "subset or full", ("subset", TrainingData.Subset), ("full", TrainingData.Full));
-        var init = CliValues.Choice("--init", "xavier or default", ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
+        var init = CliValues.Choice("--init", "xavier, default or he", ("xavier", WeightInit.Xavier), ("default", WeightInit.Default), ("he", WeightInit.He));
         var seed = CliValues.Int("--seed", "seed of the initialisation and the training order");
         var trainImages = CliValues.Int("--train-images", "use only the first N training images", min: 1);
         var testImages = CliValues.Int("--test-images", "use only the first N test images", min: 1);

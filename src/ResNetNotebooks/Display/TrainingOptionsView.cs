@@ -37,7 +37,12 @@ public static class TrainingOptionsView
                 (o.CycleMomentum ? $" (cycled {F(o.Momentum + half)} → {F(o.Momentum - half)} → {F(o.Momentum + half)} against the rate)" : "")),
             ("learning rate", o.Schedule == LearningRateSchedule.OneCycle ? $"one-cycle, peak {F(o.LearningRate)}, per batch" : $"{F(o.LearningRate)}, constant"),
             ("weight decay", F(o.WeightDecay)),
-            ("initialisation", o.Init == WeightInit.Xavier ? "Xavier uniform (conv, linear)" : "TorchSharp default"),
+            ("initialisation", o.Init switch
+            {
+                WeightInit.Xavier => "Xavier uniform (conv, linear)",
+                WeightInit.He => "He normal, fan-out (conv)",
+                _ => "TorchSharp default",
+            }),
             ("seed", o.Seed.ToString(CultureInfo.InvariantCulture)),
         ];
     }

@@ -13,6 +13,17 @@ namespace ResNetNotebooks.Models;
 /// <param name="Stride">The block's stride: 2 for the first block of every stage but the first, else 1.</param>
 /// <param name="Groups">Groups of the 3×3 convolution (1 except in ResNeXt).</param>
 /// <param name="Bias">Whether the convolutions get a bias (<see cref="ResNetConfig.ConvBias"/>).</param>
-/// <param name="Downsample">The shortcut module the config's option prescribes; <c>null</c> for the identity.</param>
+/// <param name="Downsample">The shortcut module the config's option prescribes; <c>null</c> for the identity (or for none,
+/// see <paramref name="HasShortcut"/>).</param>
+/// <param name="HasShortcut"><c>false</c> in a plain network (<see cref="ShortcutOption.None"/>): the block adds nothing to its output.</param>
+/// <param name="BatchNorm"><c>false</c> when the config turns batch norm off (<see cref="ResNetConfig.BatchNorm"/>).</param>
 public sealed record BlockSpec(
-    int InChannels, int Width, int OutChannels, int Stride, int Groups, bool Bias, nn.Module<Tensor, Tensor>? Downsample);
+    int InChannels,
+    int Width,
+    int OutChannels,
+    int Stride,
+    int Groups,
+    bool Bias,
+    nn.Module<Tensor, Tensor>? Downsample,
+    bool HasShortcut = true,
+    bool BatchNorm = true);

@@ -13,12 +13,14 @@ namespace ResNetNotebooks.Models;
 /// </param>
 /// <param name="InputChannels">Channels of the images: 1 (Fashion-MNIST, as in d2l) or 3 (RGB).</param>
 /// <param name="NumClasses">Outputs of the final linear layer: 10 (Fashion-MNIST) or 1000 (ImageNet).</param>
-/// <param name="Shortcut">Shortcut option A, B (default, d2l) or C of He et al. (2016).</param>
+/// <param name="Shortcut">Shortcut option A, B (default, d2l) or C of He et al. (2016), D (ResNet-D), or None (a plain network).</param>
 /// <example>
 /// <code>
 /// var tiny = new ResNetConfig([1, 1], [16, 32]);                  // a two-stage ResNet for quick CPU runs
 /// var optionA = ResNetConfig.ResNet18 with { Shortcut = ShortcutOption.A };
 /// var resnet50 = ResNetConfig.ResNet50.AsTorchVision();          // torchvision's resnet50: 25,557,032 parameters
+/// var resnet20 = ResNetConfig.CifarResNet(20);                    // the paper's CIFAR ResNet-20 (§4.2), 1 input channel
+/// var plain56 = ResNetConfig.CifarPlain(56);                      // its plain twin at depth 56: no shortcuts
 /// </code>
 /// </example>
 public sealed record ResNetConfig(
@@ -53,10 +55,71 @@ public sealed record ResNetConfig(
     /// <summary>A pre-activation ResNet-18 (He et al. 2016, "Identity Mappings"): ResNet-18 with <see cref="PreActResidual"/> blocks.</summary>
     public static ResNetConfig PreActResNet18 => new([2, 2, 2, 2], [64, 128, 256, 512]) { Block = BlockKind.PreActivation };
 
+    /// <summary>
+    /// The CIFAR ResNet of He et al. (2016), §4.2, of depth 6n + 2 (20, 32, 44, 56, 110): the 3×3 stem with 16 channels
+    /// and no max pool (<see cref="StemKind.Cifar"/>), three stages of n basic blocks with 16, 32 and 64 channels,
+    /// global average pooling and the classifier; option A shortcuts (zero padding, no extra parameters) and no
+    /// convolution biases, as in the paper. One input channel and 10 classes (Fashion-MNIST); for CIFAR-10 use
+    /// <c>with { InputChannels = 3 }</c>.
+    /// </summary>
+    /// <param name="depth">Weighted layers, 6n + 2 with n ≥ 1: 8, 14, 20, 26, 32, 44, 56, 110, ….</param>
+    /// <returns>The config; <c>new ResNet(config)</c> builds it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="depth"/> is not 6n + 2 for a whole n ≥ 1.</exception>
+    /// <example><code>var resnet56 = new ResNet(ResNetConfig.CifarResNet(56)); // 27 blocks, 855,770 parameters with 3 input channels</code></example>
+    public static ResNetConfig CifarResNet(int depth)
+    {
+        if (depth < 8 || (depth - 2) % 6 != 0)
+        {
+            var below = (6 * Math.Max(1, (depth - 2) / 6)) + 2;
+            throw new ArgumentException(
+                $"The CIFAR family has depth 6n + 2 (n blocks per stage, three stages); {depth} is not of that form. " +
+                $"Use e.g. 20, 32, 44, 56 or 110 (nearest: {below} or {below + 6}).",
+                nameof(depth));
+        }
+
+        var n = (depth - 2) / 6;
+        return new ResNetConfig([n, n, n], [16, 32, 64], Shortcut: ShortcutOption.A) { Stem = StemKind.Cifar, ConvBias = false };
+    }
+
+    /// <summary>
+    /// The plain twin of <see cref="CifarResNet"/> (He et al. 2016, §4.2, Fig. 6 left): the same layers without any
+    /// shortcut (<see cref="ShortcutOption.None"/>), so its blocks are <see cref="PlainBlock"/>s.
+    /// </summary>
+    /// <param name="depth">Weighted layers, 6n + 2 with n ≥ 1.</param>
+    /// <returns>The config; the same parameters as the ResNet of that depth, name for name.</returns>
+    /// <exception cref="ArgumentException"><paramref name="depth"/> is not 6n + 2 for a whole n ≥ 1.</exception>
+    /// <example><code>var plain20 = new ResNet(ResNetConfig.CifarPlain(20));</code></example>
+    public static ResNetConfig CifarPlain(int depth) => CifarResNet(depth) with { Shortcut = ShortcutOption.None };
+
+    /// <summary>
+    /// Weighted layers on the longest path, as the paper counts depth: the stem's convolution, the convolutions of
+    /// every block's branch (2 per basic block, 3 per bottleneck) and the classifier. 18 for ResNet-18, 50 for ResNet-50,
+    /// 6n + 2 for the CIFAR family.
+    /// </summary>
+    public int Depth => 2 + BlocksPerStage.Sum() * (Expansion == 1 ? 2 : 3);
+
+    /// <summary>
+    /// A short name: "ResNet-20" or "plain-56" for the CIFAR family, "ResNet-18" for the ImageNet layout, with the block
+    /// kind where it is not basic. Used for chart legends and run folders.
+    /// </summary>
+    public string Name =>
+        (Shortcut == ShortcutOption.None ? "plain" : Block switch
+        {
+            BlockKind.PreActivation => "PreActResNet",
+            BlockKind.ResNeXt => "ResNeXt",
+            _ => "ResNet",
+        }) + $"-{Depth}" + (BatchNorm ? "" : " (no BN)");
+
+    /// <summary>
+    /// Put batch norm where the paper has it (default <c>true</c>). <c>false</c> puts identities in its place, in the
+    /// stem and in basic and plain blocks, for experiments that ask what batch norm contributes.
+    /// </summary>
+    public bool BatchNorm { get; init; } = true;
+
     /// <summary>The residual block the stages are built from. Default <see cref="BlockKind.Basic"/> (ResNet-18/34).</summary>
     public BlockKind Block { get; init; } = BlockKind.Basic;
 
-    /// <summary>The stem <c>b1</c>. Default (and so far only) <see cref="StemKind.ImageNet"/>: 7×7 convolution and max pool.</summary>
+    /// <summary>The stem <c>b1</c>. Default <see cref="StemKind.ImageNet"/> (7×7 convolution and max pool); <see cref="StemKind.Cifar"/> for the CIFAR family.</summary>
     public StemKind Stem { get; init; } = StemKind.ImageNet;
 
     /// <summary>Groups of each bottleneck's 3×3 convolution (torchvision's <c>groups</c>): 1, or 32 in ResNeXt-50 32×4d.</summary>
@@ -165,6 +228,29 @@ public sealed record ResNetConfig(
                 nameof(Groups));
         }
 
+        if (!Enum.IsDefined(Shortcut))
+        {
+            throw new ArgumentException(
+                $"ResNetConfig.Shortcut is {Shortcut}, which is no shortcut option; use one of {string.Join(", ", Enum.GetNames<ShortcutOption>())}.",
+                nameof(Shortcut));
+        }
+
+        if (Shortcut == ShortcutOption.None && Block != BlockKind.Basic)
+        {
+            throw new ArgumentException(
+                $"ResNetConfig has Shortcut = None with {Block} blocks; plain networks are built from basic blocks only " +
+                "(Block = BlockKind.Basic), as in the paper.",
+                nameof(Shortcut));
+        }
+
+        if (!BatchNorm && Block != BlockKind.Basic)
+        {
+            throw new ArgumentException(
+                $"ResNetConfig has BatchNorm = false with {Block} blocks; only basic and plain blocks can leave batch norm " +
+                "out (Block = BlockKind.Basic).",
+                nameof(BatchNorm));
+        }
+
         for (var i = 0; i < ChannelsPerStage.Count; i++)
         {
             if (BottleneckWidth(i) <= 0)
@@ -181,10 +267,10 @@ public sealed record ResNetConfig(
     /// <returns>A one-line description (records print lists as type names otherwise).</returns>
     public override string ToString() =>
         $"ResNet([{string.Join(", ", BlocksPerStage ?? [])}], [{string.Join(", ", ChannelsPerStage ?? [])}], " +
-        $"in {InputChannels}, classes {NumClasses}, option {Shortcut}" +
+        $"in {InputChannels}, classes {NumClasses}, " + (Shortcut == ShortcutOption.None ? "no shortcuts" : $"option {Shortcut}") +
         (Block == BlockKind.Basic ? "" : $", {Block} blocks") +
         (Groups == 1 && WidthPerGroup == 64 ? "" : $", {Groups}×{WidthPerGroup}d") +
         (BottleneckStrideOn1x1 ? ", stride on 1×1" : "") +
         (Stem == StemKind.ImageNet ? "" : $", {Stem} stem") +
-        (ProjectionBatchNorm ? ", projection BN" : "") + (ConvBias ? "" : ", no conv bias") + ")";
+        (ProjectionBatchNorm ? ", projection BN" : "") + (ConvBias ? "" : ", no conv bias") + (BatchNorm ? "" : ", no batch norm") + ")";
 }

@@ -16,19 +16,42 @@ public static class ResNetStages
     /// <param name="inputChannels">Channels of the images (1 for Fashion-MNIST, 3 for RGB).</param>
     /// <param name="outChannels">Channels of the first stage (64 in ResNet-18 and -34).</param>
     /// <param name="bias">Give the convolution a bias (d2l: yes; torchvision: no).</param>
+    /// <param name="batchNorm"><c>false</c> puts an identity where the batch norm would be.</param>
     /// <returns>A new <c>Sequential</c> whose children are named <c>0</c>..<c>3</c>, as in d2l.</returns>
     /// <exception cref="ArgumentException">A channel count is not positive.</exception>
     /// <example><code>var b1 = ResNetStages.Stem(inputChannels: 1); // (1, 1, 224, 224) → (1, 64, 56, 56)</code></example>
-    public static Sequential Stem(int inputChannels, int outChannels = 64, bool bias = true)
+    public static Sequential Stem(int inputChannels, int outChannels = 64, bool bias = true, bool batchNorm = true)
     {
         var owner = $"Stem({inputChannels} → {outChannels})";
         Guard.Positive(inputChannels, owner, nameof(inputChannels), "pass the number of image channels (1 for grayscale, 3 for RGB)");
         Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels of the first stage (e.g. 64)");
         return nn.Sequential(
             nn.Conv2d(inputChannels, outChannels, kernel_size: 7, stride: 2, padding: 3, bias: bias),
-            nn.BatchNorm2d(outChannels),
+            batchNorm ? nn.BatchNorm2d(outChannels) : nn.Identity(),
             nn.ReLU(),
             nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1));
+    }
+
+    /// <summary>
+    /// The CIFAR stem of He et al. (2016), §4.2: "The first layer is 3×3 convolutions", here with 16 filters, stride 1
+    /// and padding 1, then batch norm and ReLU; no max pool. It keeps height and width: (1, 3, 32, 32) → (1, 16, 32, 32).
+    /// </summary>
+    /// <param name="inputChannels">Channels of the images (3 for CIFAR-10, 1 for Fashion-MNIST).</param>
+    /// <param name="outChannels">Channels of the first stage (16 in the paper).</param>
+    /// <param name="bias">Give the convolution a bias (the paper: no, batch norm follows).</param>
+    /// <param name="batchNorm"><c>false</c> puts an identity where the batch norm would be.</param>
+    /// <returns>A new <c>Sequential</c> whose children are named <c>0</c>..<c>2</c>.</returns>
+    /// <exception cref="ArgumentException">A channel count is not positive.</exception>
+    /// <example><code>var b1 = ResNetStages.CifarStem(inputChannels: 1); // (1, 1, 28, 28) → (1, 16, 28, 28)</code></example>
+    public static Sequential CifarStem(int inputChannels, int outChannels = 16, bool bias = false, bool batchNorm = true)
+    {
+        var owner = $"CifarStem({inputChannels} → {outChannels})";
+        Guard.Positive(inputChannels, owner, nameof(inputChannels), "pass the number of image channels (1 for grayscale, 3 for RGB)");
+        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels of the first stage (16 in the paper)");
+        return nn.Sequential(
+            nn.Conv2d(inputChannels, outChannels, kernel_size: 3, stride: 1, padding: 1, bias: bias),
+            batchNorm ? nn.BatchNorm2d(outChannels) : nn.Identity(),
+            nn.ReLU());
     }
 
     /// <summary>
@@ -93,9 +116,12 @@ public static class ResNetStages
         for (var i = 0; i < config.BlocksPerStage[index]; i++)
         {
             var (cin, stride) = i == 0 ? (inChannels, index == 0 ? 1 : 2) : (outChannels, 1);
+            var plain = config.Shortcut == ShortcutOption.None;
             var spec = new BlockSpec(
                 cin, config.BottleneckWidth(index), outChannels, stride, config.Groups, config.ConvBias,
-                Shortcuts.For(config.Shortcut, cin, outChannels, stride, config.ProjectionBatchNorm, config.ConvBias));
+                plain ? null : Shortcuts.For(config.Shortcut, cin, outChannels, stride, config.ProjectionBatchNorm, config.ConvBias),
+                HasShortcut: !plain,
+                BatchNorm: config.BatchNorm);
             blocks.Add(block is null ? Block(config, spec) : block(spec));
         }
 
@@ -105,14 +131,24 @@ public static class ResNetStages
     /// <summary>Builds the block of <paramref name="config"/>'s kind that <paramref name="spec"/> describes.</summary>
     /// <param name="config">Gives the kind (<see cref="ResNetConfig.Block"/>) and the bottleneck's stride placement.</param>
     /// <param name="spec">Channels, stride, groups, bias and shortcut.</param>
-    /// <returns>A new <see cref="Residual"/>, <see cref="Bottleneck"/>, <see cref="PreActResidual"/> or <see cref="ResNeXtBlock"/>.</returns>
+    /// <returns>A new <see cref="Residual"/>, <see cref="Bottleneck"/>, <see cref="PreActResidual"/> or <see cref="ResNeXtBlock"/>;
+    /// a <see cref="PlainBlock"/> when the spec has no shortcut.</returns>
     public static nn.Module<Tensor, Tensor> Block(ResNetConfig config, BlockSpec spec)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.HasShortcut)
+        {
+            return config.Block == BlockKind.Basic
+                ? new PlainBlock(spec.InChannels, spec.OutChannels, spec.Stride, spec.Bias, spec.BatchNorm)
+                : throw new ArgumentException(
+                    $"ResNetConfig has Shortcut = None with {config.Block} blocks; plain networks are built from basic blocks " +
+                    "only (Block = BlockKind.Basic).", nameof(config));
+        }
+
         return config.Block switch
         {
-            BlockKind.Basic => new Residual(spec.InChannels, spec.OutChannels, spec.Stride, spec.Downsample, spec.Bias),
+            BlockKind.Basic => new Residual(spec.InChannels, spec.OutChannels, spec.Stride, spec.Downsample, spec.Bias, spec.BatchNorm),
             BlockKind.Bottleneck => new Bottleneck(
                 spec.InChannels, spec.Width, spec.OutChannels, spec.Stride, spec.Downsample, spec.Groups, spec.Bias,
                 config.BottleneckStrideOn1x1),
@@ -132,7 +168,8 @@ public static class ResNetStages
         ArgumentNullException.ThrowIfNull(config);
         return config.Stem switch
         {
-            StemKind.ImageNet => Stem(config.InputChannels, config.ChannelsPerStage[0], config.ConvBias),
+            StemKind.ImageNet => Stem(config.InputChannels, config.ChannelsPerStage[0], config.ConvBias, config.BatchNorm),
+            StemKind.Cifar => CifarStem(config.InputChannels, config.ChannelsPerStage[0], config.ConvBias, config.BatchNorm),
             _ => throw new ArgumentOutOfRangeException(
                 nameof(config), $"ResNetConfig.Stem is {config.Stem}, which the builder does not know; use one of {string.Join(", ", Enum.GetNames<StemKind>())}."),
         };

@@ -69,10 +69,15 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     /// The shortcut module, mapping the input to the shape of the residual branch; <c>null</c> for the identity.
     /// </param>
     /// <param name="bias">Give <c>conv1</c> and <c>conv2</c> a bias (d2l: yes; torchvision: no).</param>
+    /// <param name="batchNorm">
+    /// <c>false</c> makes <c>bn1</c> and <c>bn2</c> identities: the block without batch norm, for experiments that ask
+    /// what batch norm does (the paper's networks all have it).
+    /// </param>
     /// <exception cref="ArgumentException">
     /// A size is not positive, or the block changes shape while <paramref name="downsample"/> is <c>null</c>.
     /// </exception>
-    public Residual(int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias = true)
+    public Residual(
+        int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias = true, bool batchNorm = true)
         : base(nameof(Residual))
     {
         ValidateSizes(inChannels, outChannels, stride);
@@ -85,9 +90,9 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
         OutChannels = outChannels;
         Stride = stride;
         conv1 = nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: stride, padding: 1, bias: bias);
-        bn1 = nn.BatchNorm2d(outChannels);
+        bn1 = batchNorm ? nn.BatchNorm2d(outChannels) : nn.Identity();
         conv2 = nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1, bias: bias);
-        bn2 = nn.BatchNorm2d(outChannels);
+        bn2 = batchNorm ? nn.BatchNorm2d(outChannels) : nn.Identity();
         this.downsample = downsample;
         RegisterComponents();
     }

@@ -33,4 +33,11 @@ public enum ShortcutOption
     /// four; the identity everywhere else. Same parameters as B.
     /// </summary>
     D,
+
+    /// <summary>
+    /// No shortcut at all: every block is a <see cref="PlainBlock"/> (two 3×3 convolutions, nothing added), so the
+    /// network is the "plain" twin of a ResNet that He et al. (2016) compare it with in §4.1 (Fig. 4 left) and §4.2
+    /// (Fig. 6 left). Only for basic blocks.
+    /// </summary>
+    None,
 }

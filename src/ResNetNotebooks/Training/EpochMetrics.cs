@@ -36,6 +36,8 @@ public sealed record EpochMetrics(
 /// <param name="ImagesPerSecond">Training images per second over the epoch so far.</param>
 /// <param name="Elapsed">Wall time since this <c>Fit</c> call started.</param>
 /// <param name="Remaining">Estimated wall time left, evaluation included (from the run's pace so far).</param>
+/// <param name="BatchLoss">This batch's own mean loss (before its update), for per-step curves such as the paper's Fig. 6.</param>
+/// <param name="BatchAccuracy">This batch's own accuracy (before its update).</param>
 public sealed record BatchProgress(
     int Epoch,
     int Epochs,
@@ -46,7 +48,9 @@ public sealed record BatchProgress(
     double LearningRate,
     double ImagesPerSecond,
     TimeSpan Elapsed,
-    TimeSpan Remaining)
+    TimeSpan Remaining,
+    double BatchLoss,
+    double BatchAccuracy)
 {
     /// <summary>Fractional epochs done, e.g. 1.5 halfway through the second epoch (the x of d2l's Animator).</summary>
     public double EpochFraction => Epoch - 1 + (double)Batch / BatchesPerEpoch;

@@ -84,6 +84,10 @@ public sealed class Trainer : IDisposable
         {
             WeightInitialization.Xavier(Model);
         }
+        else if (options.Init == WeightInit.He)
+        {
+            WeightInitialization.He(Model);
+        }
 
         Model.to(Compute.Device);
         Model.train();
@@ -270,6 +274,9 @@ public sealed class Trainer : IDisposable
         Model.train();
         double lossSum = 0;
         long correct = 0, seen = 0;
+        long batchCorrect = 0;
+        double batchLoss = 0;
+        var batchCount = 1;
         var batch = 0;
         double rate = LearningRate;
         var trainClock = Stopwatch.StartNew();
@@ -296,8 +303,11 @@ public sealed class Trainer : IDisposable
                 _scheduler?.step();
                 _steps++;
                 lossSum += lossValue * images.Count;
-                correct += yHat.argmax(1).eq(y).sum().item<long>();
+                batchCorrect = yHat.argmax(1).eq(y).sum().item<long>();
+                correct += batchCorrect;
                 seen += images.Count;
+                batchLoss = lossValue;
+                batchCount = images.Count;
             }
 
             NativeGarbage.Collect();
@@ -308,7 +318,7 @@ public sealed class Trainer : IDisposable
                 trainClock.Stop();
                 var remaining = clock.Elapsed * ((double)(batchesLeftAtStart - batchesDone) / batchesDone);
                 handler(this, new BatchProgress(epoch + 1, Options.Epochs, batch, BatchesPerEpoch, lossSum / seen, (double)correct / seen,
-                    rate, seen / trainClock.Elapsed.TotalSeconds, clock.Elapsed, remaining));
+                    rate, seen / trainClock.Elapsed.TotalSeconds, clock.Elapsed, remaining, batchLoss, (double)batchCorrect / batchCount));
                 trainClock.Start();
             }
 

@@ -38,6 +38,13 @@ public enum WeightInit
 
     /// <summary>TorchSharp's default (Kaiming uniform with a = √5, as PyTorch).</summary>
     Default,
+
+    /// <summary>
+    /// He (Kaiming) normal with the fan-out and ReLU's gain, weights ~ N(0, 2 / (k² · out channels)) for convolutions
+    /// (He et al. 2015, used by the ResNet paper, §3.4; torchvision's <c>resnet.py</c> does the same); batch norm's
+    /// scale 1 and shift 0; linear layers keep their default.
+    /// </summary>
+    He,
 }
 
 /// <summary>The two optimisation recipes the training notebook compares.</summary>
@@ -193,7 +200,7 @@ public sealed record TrainingOptions
         Check(TestImages is null or >= 1, nameof(TestImages), TestImages!, "use at least 1 image, or null for all");
         Check(Enum.IsDefined(Data), nameof(Data), Data, "use Subset or Full");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "use Constant or OneCycle");
-        Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier or Default");
+        Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier, Default or He");
     }
 
     /// <summary>

@@ -37,4 +37,36 @@ public static class WeightInitialization
 
         return count;
     }
+
+    /// <summary>
+    /// torchvision's <c>resnet.py</c> initialisation (He et al. 2015): Kaiming-normal weights with the fan-out and
+    /// ReLU's gain for every <c>Conv2d</c>, scale 1 and shift 0 for every <c>BatchNorm2d</c>; linear layers keep their
+    /// default. Draws from torch's global generator (seed it first).
+    /// </summary>
+    /// <param name="model">The model to initialise in place.</param>
+    /// <returns>How many convolution weights were initialised.</returns>
+    public static int He(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var count = 0;
+        using (torch.no_grad())
+        {
+            foreach (var module in model.modules())
+            {
+                switch (module)
+                {
+                    case Conv2d conv:
+                        nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                        count++;
+                        break;
+                    case BatchNorm2d bn:
+                        nn.init.ones_(bn.weight);
+                        nn.init.zeros_(bn.bias);
+                        break;
+                }
+            }
+        }
+
+        return count;
+    }
 }
