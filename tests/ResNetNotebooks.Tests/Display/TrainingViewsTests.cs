@@ -9,7 +9,7 @@ namespace ResNetNotebooks.Tests.Display;
 public class TrainingViewsTests
 {
     private static BatchProgress Batch(int epoch, int batch, int batches = 40, int epochs = 5) =>
-        new(epoch, epochs, batch, batches, 0.5, 0.8, 0.1, 700, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(50));
+        new(epoch, epochs, batch, batches, 0.5, 0.8, 0.1, 700, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(50), 0.5, 0.8);
 
     [Fact]
     public void Like_d2ls_Animator_the_curves_take_five_training_points_per_epoch()
