@@ -29,6 +29,9 @@ public static partial class CompareFolder
     /// <c>plain-56-seed1</c>.</summary>
     public static string RunFolderName(string name, int seed) => string.Create(CultureInfo.InvariantCulture, $"{name}-seed{seed}");
 
+    /// <summary>Whether <paramref name="folderName"/> is the name of a run folder, e.g. <c>plain-56-seed1</c>.</summary>
+    public static bool IsRunFolderName(string folderName) => RunFolderPattern().IsMatch(folderName);
+
     /// <summary>Reads every run in <paramref name="folder"/>: each sub-folder named like <see cref="RunFolderName"/>
     /// that holds a <c>metrics.csv</c> (a run not trained for one epoch yet has none and is left out); a missing
     /// <c>steps.csv</c> gives no steps. Ordered plain before residual, then by depth, then by seed.</summary>
