@@ -222,7 +222,7 @@ internal static class CompareCommand
                     MetricsFile.Write(metricsPath, info.History);
                     StepsFile.Write(stepsPath, StepsUpTo(stepsPath, info.OptimizerSteps, checkpointPath));
                 });
-                console.WriteLine($"{prefix}finished earlier ({info.CompletedEpochs} epochs); skipped.");
+                console.WriteLine($"{prefix}finished earlier ({info.CompletedEpochs} epoch{(info.CompletedEpochs == 1 ? "" : "s")}); skipped.");
                 return;
             }
         }
@@ -367,7 +367,9 @@ internal static class CompareCommand
         var page = PlotlyHtml.Page(
             [
                 DepthComparisonChart.Loss(runs, smoothing,
-                    string.Create(CultureInfo.InvariantCulture, $"Training loss per step (mean of {smoothing} steps): plain (dashed) versus residual (solid)")),
+                    smoothing == 1
+                        ? "Training loss per step: plain (dashed) versus residual (solid)"
+                        : string.Create(CultureInfo.InvariantCulture, $"Training loss per step (moving average of {smoothing} steps): plain (dashed) versus residual (solid)")),
                 DepthComparisonChart.Error(runs),
             ],
             title);
