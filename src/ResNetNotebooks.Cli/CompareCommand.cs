@@ -239,7 +239,7 @@ internal static class CompareCommand
         }
 
         using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data, checkpointPath);
-        var steps = new List<StepRow>();
+        IReadOnlyList<StepRow> earlierSteps = [];
         if (info is not null)
         {
             try
@@ -253,10 +253,10 @@ internal static class CompareCommand
 
             // Steps beyond the checkpoint (written just before a checkpoint that a kill prevented) are dropped: they
             // are trained again.
-            steps.AddRange(StepsUpTo(stepsPath, trainer.Steps, checkpointPath));
+            earlierSteps = StepsUpTo(stepsPath, trainer.Steps, checkpointPath);
             Write(() =>
             {
-                StepsFile.Write(stepsPath, steps);
+                StepsFile.Write(stepsPath, earlierSteps);
                 MetricsFile.Write(metricsPath, trainer.History);
             });
             console.WriteLine($"{prefix}resuming after epoch {trainer.CompletedEpochs} of {run.Options.Epochs} ({trainer.Steps:N0} steps done).");
@@ -264,13 +264,13 @@ internal static class CompareCommand
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{prefix}{config.Name}, {trainer.Model.parameters().Sum(p => p.numel()):N0} parameters; {trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
+        var recorder = RunRecorder.Follow(trainer, config, earlierSteps);
         trainer.BatchEnded += (_, p) =>
         {
-            steps.Add(new StepRow(trainer.Steps, p.Epoch, p.BatchLoss, p.BatchAccuracy));
             if (p.Batch == p.BatchesPerEpoch)
             {
                 // Before the trainer writes the epoch's checkpoint: steps.csv never lacks a step the checkpoint has.
-                StepsFile.Write(stepsPath, steps);
+                StepsFile.Write(stepsPath, recorder.Steps);
             }
         };
         trainer.EpochEnded += (_, m) =>
@@ -284,7 +284,7 @@ internal static class CompareCommand
         {
             TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(), prefix);
             MetricsFile.Write(metricsPath, trainer.History);
-            StepsFile.Write(stepsPath, steps);
+            StepsFile.Write(stepsPath, recorder.Steps);
         }
         catch (TrainingDivergedException e)
         {
