@@ -95,23 +95,51 @@ public static class CliApp
             }
         });
 
+        var compare = new CompareCommandLine();
+        compare.Command.SetAction(parseResult =>
+        {
+            if (!compare.TryRead(parseResult, out var arguments, out var error))
+            {
+                return UsageErrors.Write(stderr, error, compare.Command);
+            }
+
+            var (run, usageError) = CompareCommand.Prepare(arguments, Console(stdout));
+            if (run is null)
+            {
+                return UsageErrors.Write(stderr, usageError!, compare.Command);
+            }
+
+            try
+            {
+                return RunCommand(run);
+            }
+            catch (CommandUsageException e)
+            {
+                return UsageErrors.Write(stderr, e.Message, compare.Command);
+            }
+        });
+
         var root = new RootCommand(
             $"""
-            Train d2l's ResNet-18 on Fashion-MNIST, fetch the full dataset, or export a checkpoint for PyTorch.
+            Train d2l's ResNet-18 on Fashion-MNIST, compare plain and residual networks of several depths, fetch the full
+            dataset, or export a checkpoint for PyTorch.
             Exit codes: 0 success, 1 the command failed, 2 bad arguments.
             Examples:
               {Name} train --profile cpu --out runs/cpu
               {Name} train --profile cpu --out runs/cpu --resume
               {Name} train --profile quick --recipe d2l --seed 1
+              {Name} compare --nets plain,resnet --depths 20,56 --epochs 10 --out runs/compare
+              {Name} compare --out runs/compare --resume
               {Name} export --checkpoint runs/cpu/checkpoint.bin --to model.pt
             From the repository: dotnet run --project src/ResNetNotebooks.Cli -- train --profile quick
             """)
         {
             train.Command,
+            compare.Command,
             FetchDataCommand.Create(stdout, RunCommand),
             ExportCommand.Create(stdout, RunCommand, createModel),
         };
-        root.SetAction(parseResult => UsageErrors.Write(stderr, "no command given; use train, fetch-data or export.", root));
+        root.SetAction(parseResult => UsageErrors.Write(stderr, "no command given; use train, compare, fetch-data or export.", root));
         return root;
     }
 

@@ -171,8 +171,9 @@ internal static class TrainCommand
         return CliApp.Ok;
     }
 
-    /// <summary>A live progress bar on a terminal; one line per quarter epoch elsewhere (logs, pipes).</summary>
-    private static void ShowProgress(IAnsiConsole console, Trainer trainer, Action fit)
+    /// <summary>A live progress bar on a terminal; one line per quarter epoch elsewhere (logs, pipes); each starting
+    /// with <paramref name="prefix"/> (e.g. the run's name).</summary>
+    internal static void ShowProgress(IAnsiConsole console, Trainer trainer, Action fit, string prefix = "")
     {
         var total = (double)trainer.Options.Epochs * trainer.BatchesPerEpoch;
         if (!console.Profile.Capabilities.Interactive)
@@ -182,7 +183,7 @@ internal static class TrainCommand
             {
                 if (p.Batch % every == 0 && p.Batch < p.BatchesPerEpoch)
                 {
-                    console.WriteLine(new TrainingProgressView(p.Epochs, p).ToString());
+                    console.WriteLine(prefix + new TrainingProgressView(p.Epochs, p).ToString());
                 }
             };
             fit();
@@ -194,12 +195,12 @@ internal static class TrainCommand
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask("starting…", maxValue: total);
+                var task = context.AddTask(Markup.Escape(prefix) + "starting…", maxValue: total);
                 task.Value = (double)trainer.Steps;
                 trainer.BatchEnded += (_, p) =>
                 {
                     task.Value = (p.Epoch - 1) * (double)p.BatchesPerEpoch + p.Batch;
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    task.Description = Markup.Escape(prefix + string.Create(CultureInfo.InvariantCulture,
                         $"epoch {p.Epoch}/{p.Epochs} · {p.ImagesPerSecond:N0} img/s · ETA {p.Remaining:h\\:mm\\:ss} · loss {p.TrainLoss:F3}"));
                 };
                 fit();
@@ -207,14 +208,14 @@ internal static class TrainCommand
             });
     }
 
-    private static string EpochLine(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,
+    internal static string EpochLine(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F3}, train acc {m.TrainAccuracy:F3}, test acc {m.TestAccuracy:F3}, " +
         $"{m.ExamplesPerSecond:N0} examples/s, lr {m.LearningRate:G3}, peak memory {m.PeakMemoryBytes / 1048576.0:N0} MiB " +
         $"(train {m.TrainSeconds:F1} s, test {m.EvalSeconds:F1} s)");
 
     /// <summary>The trainer; settings that do not fit the data (fewer images than one batch with drop-last, more
     /// images than there are, too many steps) are a usage error.</summary>
-    private static Trainer CreateTrainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, TrainTestData data, string checkpointPath)
+    internal static Trainer CreateTrainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, TrainTestData data, string checkpointPath)
     {
         try
         {
@@ -226,7 +227,7 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainTestData LoadData(TrainingOptions options)
+    internal static TrainTestData LoadData(TrainingOptions options)
     {
         try
         {

@@ -8,7 +8,7 @@ namespace ResNetNotebooks.Display;
 /// Turns Plotly.NET charts into HTML that draws without network access. plotly.js (2.28.0, the version Plotly.NET 6
 /// is built for) is taken from the Plotly.NET assembly itself, where it is embedded, never from a CDN:
 /// in a notebook the set-up cell emits it once (<see cref="ScriptTag"/>) and every chart after it calls the global
-/// <c>Plotly</c>; a standalone page (<see cref="Page"/>) carries its own copy.
+/// <c>Plotly</c>; a standalone page (<see cref="Page(GenericChart, string)"/>) carries its own copy.
 /// </summary>
 public static class PlotlyHtml
 {
@@ -41,6 +41,16 @@ public static class PlotlyHtml
         return "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n" +
                $"<title>{WebUtility.HtmlEncode(title)}</title>\n{ScriptTag}\n</head>\n<body>\n" +
                GenericChart.toChartHTML(chart) + "\n</body>\n</html>\n";
+    }
+
+    /// <summary>A complete, self-contained HTML page showing <paramref name="charts"/> one below the other (works
+    /// offline: one copy of plotly.js for all of them).</summary>
+    public static string Page(IEnumerable<GenericChart> charts, string title)
+    {
+        ArgumentNullException.ThrowIfNull(charts);
+        return "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n" +
+               $"<title>{WebUtility.HtmlEncode(title)}</title>\n{ScriptTag}\n</head>\n<body>\n" +
+               string.Join("\n", charts.Select(GenericChart.toChartHTML)) + "\n</body>\n</html>\n";
     }
 
     private static string EmbeddedName() =>

@@ -165,10 +165,10 @@ public class CliTests
 
     [Theory]
     [InlineData(new string[0], "no command given")]
-    [InlineData(new[] { "fit" }, "unknown command 'fit'; use train, fetch-data or export.")]
+    [InlineData(new[] { "fit" }, "unknown command 'fit'; use train, compare, fetch-data or export.")]
     [InlineData(new[] { "trian" }, "unknown command 'trian'; did you mean train?")]
     [InlineData(new[] { "help" }, "unknown command 'help'; did you mean --help?")]
-    [InlineData(new[] { "--epochs", "3" }, "unknown option --epochs; options follow a command (train, fetch-data or export).")]
+    [InlineData(new[] { "--epochs", "3" }, "unknown option --epochs; options follow a command (train, compare, fetch-data or export).")]
     [InlineData(new[] { "train", "--epoch", "3" }, "unknown option --epoch for train; did you mean --epochs?")]
     [InlineData(new[] { "train", "--epochs" }, "--epochs needs a value")]
     [InlineData(new[] { "train", "--epochs", "ten" }, "--epochs takes a whole number of at least 1, not 'ten'")]
@@ -214,9 +214,9 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData(new[] { "--help" }, new[] { "train", "fetch-data", "--version", "Exit codes" })]
+    [InlineData(new[] { "--help" }, new[] { "train", "compare", "fetch-data", "--version", "Exit codes" })]
     [InlineData(new[] { "-h" }, new[] { "train", "fetch-data" })]
-    [InlineData(new[] { "train", "--help" }, new[] { "--profile <quick|cpu|d2l>", "--recipe <d2l|tuned>", "--epochs <N>", "--nesterov <true|false>", "--schedule <constant|one-cycle>", "--data <subset|full>", "--init <xavier|default>", "--threads <N>", "--out <DIR>", "--resume", "--overwrite" })]
+    [InlineData(new[] { "train", "--help" }, new[] { "--profile <quick|cpu|d2l>", "--recipe <d2l|tuned>", "--epochs <N>", "--nesterov <true|false>", "--schedule <constant|one-cycle>", "--data <subset|full>", "--init <xavier|default|he>", "--threads <N>", "--out <DIR>", "--resume", "--overwrite" })]
     [InlineData(new[] { "train", "-h", "--epochs", "0" }, new[] { "--epochs <N>" })]
     [InlineData(new[] { "fetch-data", "--help" }, new[] { "--folder <DIR>", "--force" })]
     public void Help_on_the_program_and_on_each_command_lists_the_options_and_exits_0(string[] args, string[] expected)

@@ -1,0 +1,271 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using ResNetNotebooks.Models;
+using ResNetNotebooks.Training;
+
+namespace ResNetNotebooks.Cli;
+
+/// <summary>The parsed options of <c>compare</c>: which networks to train and how.</summary>
+/// <param name="Plan">The networks, depths, seeds and the training settings every run shares.</param>
+/// <param name="Explicit">Whether any network, depth, seed or setting was given on the command line.</param>
+/// <param name="Out">The output folder, or null for the default (<see cref="CompareCommand.DefaultFolder"/>).</param>
+/// <param name="Resume">Continue the comparison in the output folder.</param>
+/// <param name="Overwrite">Start afresh even if the output folder holds a comparison.</param>
+/// <param name="Threads">Torch threads, or null for one per core.</param>
+public sealed record CompareArguments(ComparePlan Plan, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads);
+
+/// <summary>
+/// What a comparison trains: every network kind × depth × seed, one after the other, with the same settings
+/// (<see cref="Options"/> with the run's seed). Stored as <c>compare.json</c> in the output folder, so that
+/// <c>--resume</c> knows the runs.
+/// </summary>
+/// <param name="Nets">"plain" and/or "resnet", in the order given.</param>
+/// <param name="Depths">CIFAR depths 6n + 2, in the order given.</param>
+/// <param name="Seeds">Seeds, in the order given.</param>
+/// <param name="Options">The settings of every run; its <see cref="TrainingOptions.Seed"/> is unused (each run takes
+/// its seed from <see cref="Seeds"/>).</param>
+public sealed record ComparePlan(IReadOnlyList<string> Nets, IReadOnlyList<int> Depths, IReadOnlyList<int> Seeds, TrainingOptions Options)
+{
+    /// <summary>The paper's CIFAR recipe (He et al. 2016, §4.2) at this project's scale: SGD with momentum 0.9, weight
+    /// decay 1e-4, learning rate 0.1 held constant (the paper divides it by 10 at 32k and 48k iterations), batch 128
+    /// with the smaller last batch dropped, He initialisation; the shipped subset for 10 epochs.</summary>
+    public static TrainingOptions PaperRecipe => new()
+    {
+        Profile = "compare", Data = TrainingData.Subset, Epochs = 10, BatchSize = 128, LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4,
+        Schedule = LearningRateSchedule.Constant, Init = WeightInit.He, DropLast = true, Seed = 0,
+    };
+
+    /// <summary>The runs in training order: by depth (as given), then network, then seed, so that each depth's plain
+    /// and residual runs finish close together.</summary>
+    public IEnumerable<CompareRun> Runs() =>
+        from depth in Depths
+        from net in Nets
+        from seed in Seeds
+        select new CompareRun(net, depth, seed, Options with { Seed = seed });
+
+    /// <summary>Whether two plans train the same runs with the same settings.</summary>
+    public bool SameAs(ComparePlan other) =>
+        Nets.SequenceEqual(other.Nets) && Depths.SequenceEqual(other.Depths) && Seeds.SequenceEqual(other.Seeds) && Options == other.Options;
+
+    /// <summary>What differs between this plan (<paramref name="thisName"/>) and <paramref name="other"/>, one item each.</summary>
+    public IEnumerable<string> Differences(ComparePlan other, string thisName, string otherName)
+    {
+        static string L<T>(IEnumerable<T> values) => string.Join(',', values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
+        if (!Nets.SequenceEqual(other.Nets))
+        {
+            yield return $"--nets: {thisName} {L(Nets)}, {otherName} {L(other.Nets)}";
+        }
+
+        if (!Depths.SequenceEqual(other.Depths))
+        {
+            yield return $"--depths: {thisName} {L(Depths)}, {otherName} {L(other.Depths)}";
+        }
+
+        if (!Seeds.SequenceEqual(other.Seeds))
+        {
+            yield return $"--seeds: {thisName} {L(Seeds)}, {otherName} {L(other.Seeds)}";
+        }
+
+        foreach (var d in Options.Differences(other.Options, thisName, otherName))
+        {
+            yield return d;
+        }
+    }
+}
+
+/// <summary>One run of a comparison.</summary>
+/// <param name="Net">"plain" or "resnet".</param>
+/// <param name="Depth">The CIFAR depth.</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="Options">The run's settings (its seed included).</param>
+public sealed record CompareRun(string Net, int Depth, int Seed, TrainingOptions Options)
+{
+    /// <summary>The network's configuration: <see cref="ResNetConfig.CifarPlain"/> or <see cref="ResNetConfig.CifarResNet"/>.</summary>
+    public ResNetConfig Config => Net == "plain" ? ResNetConfig.CifarPlain(Depth) : ResNetConfig.CifarResNet(Depth);
+
+    /// <summary>The run's sub-folder, e.g. <c>plain-56-seed1</c>.</summary>
+    public string FolderName => CompareFolder.RunFolderName(Config.Name, Seed);
+}
+
+/// <summary>The <c>compare</c> command: its options, and how their values become <see cref="CompareArguments"/>.</summary>
+internal sealed class CompareCommandLine
+{
+    private readonly Option<string[]> nets = List("--nets", "NETS", "networks to train: plain, resnet or both, e.g. plain,resnet (default)", ParseNet);
+    private readonly Option<int[]> depths = List("--depths", "DEPTHS", "CIFAR depths 6n+2, e.g. 20,56 (default; 8, 14, 20, 32, 44, 56, 110)", ParseDepth);
+    private readonly Option<int[]> seeds = List("--seeds", "SEEDS", "seeds, one run each, e.g. 1,2,3 (default 1)", ParseSeed);
+    private readonly Option<string> outFolder = CliValues.Text("--out", "DIR", $"output folder (default: {CompareCommand.DefaultFolder})");
+    private readonly Option<bool> resume = CliValues.Flag("--resume",
+        "continue the comparison in DIR: finished runs are skipped, a partial one continues from its checkpoint (settings from DIR; options given must match them)");
+    private readonly Option<bool> overwrite = CliValues.Flag("--overwrite", "start afresh even if DIR holds a comparison");
+    private readonly Option<int> threads = CliValues.Int("--threads", "torch threads (default: one per core)", min: 1, max: TrainCommandLine.MaxThreads);
+    private readonly (Option Option, Func<ParseResult, TrainingOptions, TrainingOptions> Apply)[] settings;
+
+    /// <summary>Creates the command with its options; it has no action yet.</summary>
+    public CompareCommandLine()
+    {
+        var epochs = CliValues.Int("--epochs", "passes over the training images (default 10)", min: 1);
+        var data = CliValues.Choice("--data", "subset (default: the shipped 10,000 + 2,000 images) or full", ("subset", TrainingData.Subset), ("full", TrainingData.Full));
+        var trainImages = CliValues.Int("--train-images", "use only the first N training images", min: 1);
+        var testImages = CliValues.Int("--test-images", "use only the first N test images", min: 1);
+        var batchSize = CliValues.Int("--batch-size", "images per batch (default 128; the smaller last batch is dropped)", min: 1);
+        var lr = CliValues.Double("--lr", "learning rate, constant (default 0.1)");
+        var momentum = CliValues.Double("--momentum", "SGD momentum (default 0.9)");
+        var weightDecay = CliValues.Double("--weight-decay", "L2 penalty (default 1e-4)");
+        var init = CliValues.Choice("--init", "he (default), xavier or default", ("he", WeightInit.He), ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
+        settings =
+        [
+            (epochs, (r, o) => o with { Epochs = r.GetValue(epochs) }),
+            (data, (r, o) => o with { Data = r.GetValue(data) }),
+            (trainImages, (r, o) => o with { TrainImages = r.GetValue(trainImages) }),
+            (testImages, (r, o) => o with { TestImages = r.GetValue(testImages) }),
+            (batchSize, (r, o) => o with { BatchSize = r.GetValue(batchSize) }),
+            (lr, (r, o) => o with { LearningRate = r.GetValue(lr) }),
+            (momentum, (r, o) => o with { Momentum = r.GetValue(momentum) }),
+            (weightDecay, (r, o) => o with { WeightDecay = r.GetValue(weightDecay) }),
+            (init, (r, o) => o with { Init = r.GetValue(init) }),
+        ];
+
+        Command = new Command("compare",
+            "Train plain and residual CIFAR networks of several depths (He et al. 2016, Fig. 6) on Fashion-MNIST, one run after " +
+            "the other, with the paper's recipe (SGD, momentum 0.9, weight decay 1e-4, lr 0.1, batch 128, He init). Writes into " +
+            "DIR one folder per network and seed (metrics.csv, steps.csv, checkpoint.bin, run.json), compare.json (the plan), " +
+            "summary.csv and comparison.html (the charts, viewable offline).")
+        {
+            nets, depths, seeds,
+        };
+        foreach (var (option, _) in settings)
+        {
+            Command.Options.Add(option);
+        }
+
+        Command.Options.Add(threads);
+        Command.Options.Add(outFolder);
+        Command.Options.Add(resume);
+        Command.Options.Add(overwrite);
+    }
+
+    /// <summary>The <c>compare</c> command.</summary>
+    public Command Command { get; }
+
+    /// <summary>The arguments of a <c>compare</c> command line that parsed without errors; false, with the usage error,
+    /// when the settings together are not valid or <c>--resume</c> meets <c>--overwrite</c>.</summary>
+    public bool TryRead(ParseResult parseResult, [NotNullWhen(true)] out CompareArguments? arguments, [NotNullWhen(false)] out string? error)
+    {
+        arguments = null;
+        var given = settings.Where(s => parseResult.Given(s.Option)).ToList();
+        var options = given.Aggregate(ComparePlan.PaperRecipe, (o, s) => s.Apply(parseResult, o));
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            error = UsageErrors.Message(e);
+            return false;
+        }
+
+        var resumes = parseResult.GetValue(resume);
+        var overwrites = parseResult.GetValue(overwrite);
+        if (resumes && overwrites)
+        {
+            error = "--resume continues the comparison in the output folder and --overwrite starts it afresh; give one of them.";
+            return false;
+        }
+
+        var plan = new ComparePlan(
+            parseResult.Given(nets) ? parseResult.GetValue(nets)! : ["plain", "resnet"],
+            parseResult.Given(depths) ? parseResult.GetValue(depths)! : [20, 56],
+            parseResult.Given(seeds) ? parseResult.GetValue(seeds)! : [1],
+            options);
+        error = null;
+        arguments = new CompareArguments(
+            plan,
+            given.Count > 0 || parseResult.Given(nets) || parseResult.Given(depths) || parseResult.Given(seeds),
+            parseResult.GetValue(outFolder),
+            resumes,
+            overwrites,
+            parseResult.Given(threads) ? parseResult.GetValue(threads) : null);
+        return true;
+    }
+
+    /// <summary>An option taking a comma-separated list (no repeats, at least one value), each value read by
+    /// <paramref name="parse"/>, which returns null and the reason for a bad value.</summary>
+    private static Option<T[]> List<T>(string name, string helpName, string description, Func<string, (T? Value, string? Error)> parse) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var parts = text.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Any(p => p.Length == 0))
+            {
+                result.AddError($"{name} takes a comma-separated list without empty entries, e.g. {name} {Example(name)}, not '{text}'.");
+                return [];
+            }
+
+            var values = new List<T>();
+            foreach (var part in parts)
+            {
+                var (value, error) = parse(part);
+                if (error is not null)
+                {
+                    result.AddError($"{name}: {error}");
+                    return [];
+                }
+
+                if (values.Contains(value!))
+                {
+                    result.AddError($"{name} lists '{part}' twice; give each value once, e.g. {name} {Example(name)}.");
+                    return [];
+                }
+
+                values.Add(value!);
+            }
+
+            return [.. values];
+        },
+    };
+
+    /// <summary>The deepest network accepted: the paper's ResNet-1202 (§4.2).</summary>
+    public const int MaxDepth = 1202;
+
+    private static string Example(string name) => name switch { "--nets" => "plain,resnet", "--depths" => "20,56", _ => "1,2,3" };
+
+    private static (string? Value, string? Error) ParseNet(string text) => text.ToLowerInvariant() switch
+    {
+        "plain" => ("plain", null),
+        "resnet" => ("resnet", null),
+        _ => (null, $"unknown network '{text}'; use plain, resnet or plain,resnet."),
+    };
+
+    private static (int Value, string? Error) ParseDepth(string text)
+    {
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var depth))
+        {
+            return (0, $"'{text}' is not a whole number; give CIFAR depths 6n+2, e.g. 20,56.");
+        }
+
+        if (depth > MaxDepth)
+        {
+            return (0, $"depth {depth} is deeper than the paper's deepest CIFAR network ({MaxDepth}); give depths 6n+2 up to {MaxDepth}, e.g. 20,56.");
+        }
+
+        try
+        {
+            _ = ResNetConfig.CifarResNet(depth);
+            return (depth, null);
+        }
+        catch (ArgumentException e)
+        {
+            return (0, UsageErrors.Message(e));
+        }
+    }
+
+    private static (int Value, string? Error) ParseSeed(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) && seed >= 0
+            ? (seed, null)
+            : (0, $"'{text}' is not a seed; give whole numbers of at least 0, e.g. 1,2,3.");
+}
