@@ -110,7 +110,9 @@ internal sealed class CompareCommandLine
         var trainImages = CliValues.Int("--train-images", "use only the first N training images", min: 1);
         var testImages = CliValues.Int("--test-images", "use only the first N test images", min: 1);
         var batchSize = CliValues.Int("--batch-size", "images per batch (default 128; the smaller last batch is dropped)", min: 1);
-        var lr = CliValues.Double("--lr", "learning rate, constant (default 0.1)");
+        var lr = CliValues.Double("--lr", "learning rate: the constant rate, or the one-cycle schedule's peak (default 0.1)");
+        var schedule = CliValues.Choice("--schedule", "constant (default, the paper's first 32k iterations) or one-cycle (warm-up, then decay; for short runs)",
+            ("constant", LearningRateSchedule.Constant), ("one-cycle", LearningRateSchedule.OneCycle), ("onecycle", LearningRateSchedule.OneCycle));
         var momentum = CliValues.Double("--momentum", "SGD momentum (default 0.9)");
         var weightDecay = CliValues.Double("--weight-decay", "L2 penalty (default 1e-4)");
         var init = CliValues.Choice("--init", "he (default), xavier or default", ("he", WeightInit.He), ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
@@ -122,6 +124,7 @@ internal sealed class CompareCommandLine
             (testImages, (r, o) => o with { TestImages = r.GetValue(testImages) }),
             (batchSize, (r, o) => o with { BatchSize = r.GetValue(batchSize) }),
             (lr, (r, o) => o with { LearningRate = r.GetValue(lr) }),
+            (schedule, (r, o) => o with { Schedule = r.GetValue(schedule) }),
             (momentum, (r, o) => o with { Momentum = r.GetValue(momentum) }),
             (weightDecay, (r, o) => o with { WeightDecay = r.GetValue(weightDecay) }),
             (init, (r, o) => o with { Init = r.GetValue(init) }),

@@ -36,6 +36,9 @@ public sealed partial class ChartRenderingTests
         new("comparison (bar panels)",
             """ResNetNotebooks.Display.ComparisonChart.Bars(["A", "B", "C"], [("parameters", new double[] { 0, 1, 2 }), ("multiply-adds", new double[] { 2, 1, 0 })], "options")""",
             "class=\"trace bars", 2),
+        new("loss surfaces (contour panels)",
+            """ResNetNotebooks.Display.ContourPanels.Draw([-1.0, 0, 1], [-1.0, 1], [("plain", new double[,] { { 3, 1, 3 }, { 4, 2, 4 } }), ("residual", new double[,] { { 2, 1, 2 }, { 2, 1, 2 } })], "surfaces", "α", "β", "loss")""",
+            "class=\"contour\"", 2),
     ];
 
     [Fact]

@@ -74,4 +74,47 @@ public static class SeriesChart
             .WithSize(Width: 820, Height: 460);
         return ChartStyle.Title(chart, title);
     }
+
+    /// <summary>Grouped bars: one bar per category for each series, side by side, with a legend entry per series.</summary>
+    /// <param name="categories">The categories on the x axis, e.g. stage names.</param>
+    /// <param name="series">Legend name and one value per category (NaN: no bar).</param>
+    /// <param name="title">What the chart shows.</param>
+    /// <param name="xTitle">The x axis's title.</param>
+    /// <param name="yTitle">The y axis's title.</param>
+    /// <returns>A new chart.</returns>
+    /// <exception cref="ArgumentException">No categories or series, a series without one value per category, or a blank
+    /// title or axis title.</exception>
+    public static GenericChart Bars(
+        IReadOnlyList<string> categories, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string title, string xTitle, string yTitle)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(series);
+        ChartStyle.RequireTitle(title, "SeriesChart.Bars");
+        if (categories.Count == 0 || series.Count == 0)
+        {
+            throw new ArgumentException($"SeriesChart.Bars needs at least one category and one series, got {categories.Count} and {series.Count}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(xTitle) || string.IsNullOrWhiteSpace(yTitle))
+        {
+            throw new ArgumentException("SeriesChart.Bars needs both axis titles, e.g. \"stage\" and \"dead weights (%)\".", nameof(xTitle));
+        }
+
+        foreach (var (name, values) in series)
+        {
+            if (values.Count != categories.Count)
+            {
+                throw new ArgumentException(
+                    $"Series \"{name}\" has {values.Count} value(s) but there are {categories.Count} categories; give one value per category (NaN for none).",
+                    nameof(series));
+            }
+        }
+
+        var bars = series.Select(s => Chart.Column<double, string, string>(values: s.Values, Keys: categories.ToArray(), Name: s.Name, ShowLegend: true));
+        var chart = Chart.Combine(bars)
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
+            .WithSize(Width: 760, Height: 420);
+        return ChartStyle.Title(chart, title);
+    }
 }
