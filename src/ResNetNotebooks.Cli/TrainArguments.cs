@@ -11,7 +11,10 @@ namespace ResNetNotebooks.Cli;
 /// <param name="Resume">Continue from the checkpoint in the output folder.</param>
 /// <param name="Overwrite">Start afresh even if the output folder holds a checkpoint.</param>
 /// <param name="Threads">Torch threads, or null for one per core.</param>
-public sealed record TrainArguments(TrainingOptions Options, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads)
+/// <param name="AutoPrecision">No precision was asked for (or <c>--precision auto</c>): the run picks the machine's
+/// (<see cref="PrecisionChoice.Auto(int)"/>), or a resumed run keeps its checkpoint's; <see cref="TrainingOptions.Precision"/>
+/// of <paramref name="Options"/> is then only the profile's default.</param>
+public sealed record TrainArguments(TrainingOptions Options, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads, bool AutoPrecision = true)
 {
     /// <summary>Parses the arguments after <c>train</c> as the command line does. Order does not matter: the profile
     /// is applied first, then the recipe, then the single settings.</summary>
@@ -66,6 +69,12 @@ internal sealed class TrainCommandLine
     private readonly Option<bool> overwrite = CliValues.Flag("--overwrite", "start afresh even if DIR holds a checkpoint");
 
     private readonly Option<int> threads = CliValues.Int("--threads", "torch threads (default: one per core)", min: 1, max: MaxThreads);
+
+    private readonly Option<PrecisionRequest> precision = CliValues.Choice("--precision",
+        "auto (default: bf16 where the CPU multiplies bf16 natively, i.e. has avx512_bf16 or amx_bf16, and the images are at " +
+        $"least {PrecisionChoice.MinBf16ImageSize}x{PrecisionChoice.MinBf16ImageSize}, else fp32), fp32, or " +
+        "bf16 (mixed: bf16 passes, fp32 weights, batch norm and loss)",
+        ("auto", PrecisionRequest.Auto), ("fp32", PrecisionRequest.Fp32), ("bf16", PrecisionRequest.Bf16));
 
     /// <summary>The most torch threads accepted; more threads than cores only slow torch down.</summary>
     public const int MaxThreads = 256;
@@ -125,6 +134,7 @@ internal sealed class TrainCommandLine
             Command.Options.Add(option);
         }
 
+        Command.Options.Add(precision);
         Command.Options.Add(threads);
         Command.Options.Add(outFolder);
         Command.Options.Add(resume);
@@ -147,6 +157,12 @@ internal sealed class TrainCommandLine
 
         var given = settings.Where(s => parseResult.Given(s.Option)).ToList();
         options = given.Aggregate(options, (o, s) => s.Apply(parseResult, o));
+        var request = parseResult.Given(precision) ? parseResult.GetValue(precision) : PrecisionRequest.Auto;
+        if (request != PrecisionRequest.Auto)
+        {
+            options = options with { Precision = request == PrecisionRequest.Bf16 ? Precision.Bf16 : Precision.Fp32 };
+        }
+
         try
         {
             options.Validate();
@@ -168,11 +184,25 @@ internal sealed class TrainCommandLine
         error = null;
         arguments = new TrainArguments(
             options,
-            parseResult.Given(profile) || parseResult.Given(recipe) || given.Count > 0,
+            parseResult.Given(profile) || parseResult.Given(recipe) || given.Count > 0 || request != PrecisionRequest.Auto,
             parseResult.GetValue(outFolder),
             resumes,
             overwrites,
-            parseResult.Given(threads) ? parseResult.GetValue(threads) : null);
+            parseResult.Given(threads) ? parseResult.GetValue(threads) : null,
+            request == PrecisionRequest.Auto);
         return true;
     }
+}
+
+/// <summary>The values of <c>--precision</c>.</summary>
+internal enum PrecisionRequest
+{
+    /// <summary>The machine's choice (<see cref="PrecisionChoice.Auto(int)"/>).</summary>
+    Auto,
+
+    /// <summary><see cref="Precision.Fp32"/>.</summary>
+    Fp32,
+
+    /// <summary><see cref="Precision.Bf16"/>.</summary>
+    Bf16,
 }

@@ -79,11 +79,13 @@ internal static class TrainCommand
             }
 
             resumeFrom = ReadInfo(checkpointPath);
-            if (arguments.Explicit && resumeFrom.Options != arguments.Options)
+            // Without an explicit --precision a resumed run keeps the precision it was started with.
+            var given = arguments.AutoPrecision ? arguments.Options with { Precision = resumeFrom.Options.Precision } : arguments.Options;
+            if (arguments.Explicit && resumeFrom.Options != given)
             {
                 return (null,
                     $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", resumeFrom.Options.Differences(arguments.Options, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
+                    $"{string.Join("; ", resumeFrom.Options.Differences(given, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
             }
         }
         else if (File.Exists(checkpointPath) && !arguments.Overwrite)
@@ -102,14 +104,22 @@ internal static class TrainCommand
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
         var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
-        var options = resumeFrom?.Options ?? arguments.Options;
+        var options = resumeFrom?.Options
+            ?? (arguments.AutoPrecision ? arguments.Options with { Precision = PrecisionChoice.Auto(arguments.Options.ImageSize) } : arguments.Options);
+        var cpu = CpuFeatures.Current;
         if (!console.Profile.Capabilities.Interactive)
         {
             console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
         }
 
         console.WriteLine($"Training: {TrainingOptionsView.Describe(options)}");
-        console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
+        console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}, CPU flags: {cpu}, precision: " +
+                          $"{PrecisionChoice.Describe(options.Precision, arguments.AutoPrecision && resumeFrom is null, cpu, options.ImageSize)}{(resumeFrom is not null ? " (the checkpoint's)" : "")}; output: {outFolder}");
+        if (PrecisionChoice.Warning(options.Precision, cpu) is { } warning)
+        {
+            console.WriteLine($"Warning: {warning}");
+        }
+
         using var data = LoadData(options);
         using var trainer = CreateTrainer(options, createModel, data, checkpointPath);
         if (resumeFrom is not null)

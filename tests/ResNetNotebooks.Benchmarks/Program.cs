@@ -1,152 +1,148 @@
-using System.Diagnostics;
 using System.Globalization;
+using ResNetNotebooks.Benchmarks;
 using ResNetNotebooks.Data;
-using ResNetNotebooks.Models;
 using ResNetNotebooks.Native;
 using ResNetNotebooks.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
-// The trainer's training throughput (images/s of training time, evaluation excluded: the examples/sec it reports)
-// next to a bare TorchSharp loop on the same ResNet-18, batch size, optimizer settings and images: the textbook step
-// in a dispose scope, on batches prepared beforehand; no data loading, metrics, events, schedule or checkpoints.
-//
-// Interleaved: the trainer trains one epoch of N batches, then (from its EpochEnded event, outside its clock) the bare
-// loop trains N batches, then the trainer's next epoch, and so on, so a busy neighbour slows both alike. Both models
-// stay alive throughout; the trainer's first epoch and a first bare pass are warm-up and not counted.
+// One ResNet-18 training step (d2l's network: one input channel, ten classes), measured side by side on this machine:
+//   trainer fp32   the library's Trainer, Precision.Fp32, one epoch of N batches per repetition (Trainer.FitUntil; its
+//                  own clock: training time of the epoch, data loading and resizing included, evaluation excluded)
+//   trainer bf16   the same with Precision.Bf16 (bf16 passes, fp32 master weights, batch norm and loss)
+//   bare loop      the textbook TorchSharp step (zero_grad, forward, cross-entropy, backward, step) in a dispose scope,
+//                  fp32, on batches prepared beforehand
+//   PyTorch        the chapter's PyTorch code and step (pytorch_step.py) in a python3 child process with the same shapes,
+//                  optimizer settings and thread count, as a learner runs it (the C library's allocator defaults)
+//   PyTorch, heap  the same process started with the allocator settings this library makes in-process
+//                  (MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at NativeHeap.KeptBytes; see NativeHeap)
+// Every repetition measures each column once, in this order, on the same number of images and on one thread, so a busy
+// neighbour slows them alike; one pass of each before the first repetition is warm-up and not counted. The table gives medians,
+// min–max and ratios, for 28×28 at batch 256 and 96×96 at batch 64 (the chapter's size, a batch a laptop holds).
 //
 // Usage (Release, from the repository root):
-//   dotnet run -c Release --project tests/ResNetNotebooks.Benchmarks -- [--reps N] [--batches N] [--batch-size N]
-//                                                                       [--image-size N] [--bare-gc]
-// --bare-gc adds a third loop: the bare loop plus the trainer's NativeGarbage.Collect() after every step.
+//   dotnet run -c Release --project tests/ResNetNotebooks.Benchmarks -- [--reps N] [--batches N] [--sizes 28:256,96:64]
+//                                                                       [--threads N] [--no-python] [--bare-gc]
+//   --bare-gc   adds a column: the bare loop plus the trainer's NativeGarbage.Collect() after every step.
+//   --columns   only these columns, e.g. --columns "trainer fp32,bare loop" (names as in the table).
+//   RESNET_NATIVE_HEAP=default in the environment keeps the C library's allocator defaults in this process (NativeHeap).
 
-var reps = Arg("--reps", 15);
-var batches = Arg("--batches", 8);
-var batchSize = Arg("--batch-size", 256);
-var imageSize = Arg("--image-size", 28);
+var reps = Arg("--reps", 5);
+var batches = Arg("--batches", 4);
+var threads = Arg("--threads", Environment.ProcessorCount);
+var sizes = (ArgText("--sizes") ?? "28:256,96:64").Split(',').Select(s => s.Split(':')).Select(p => (Size: int.Parse(p[0], CultureInfo.InvariantCulture), Batch: int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
+var python = !args.Contains("--no-python");
+var only = ArgText("--columns")?.Split(',').ToHashSet(); // e.g. "trainer fp32,bare loop"; all by default
 var bareGc = args.Contains("--bare-gc");
 
 TorchNative.EnsureLoadable();
-Compute.SetThreads(null);
+Compute.SetThreads(threads);
+var cpu = CpuFeatures.Current;
+Console.WriteLine($"CPU: {CpuModel()}; flags: {cpu}; {Environment.ProcessorCount} logical cores; {get_num_threads()} torch threads; {Compute.Device}");
+Console.WriteLine($"TorchSharp libtorch {__version__}; native heap: {(NativeHeap.IsTuned ? $"mmap and trim thresholds {NativeHeap.KeptBytes >> 20} MiB (NativeHeap)" : "the C library's defaults")}; " +
+                  PrecisionChoice.DescribeAuto(cpu));
+var pythonProblem = python ? PyTorchStep.Problem() : "not asked for (--no-python)";
+if (pythonProblem is not null)
+{
+    Console.WriteLine($"PyTorch columns skipped: {pythonProblem}");
+}
+else
+{
+    Console.WriteLine($"PyTorch: {PyTorchStep.Describe()}");
+}
+
+Console.WriteLine($"{reps} interleaved repetitions of {batches} batches per column; images/s of training.");
 using var data = TrainTestData.Load(TrainingData.Subset);
-var options = TrainingProfiles.Quick with
+var summary = new List<string>();
+foreach (var (size, batch) in sizes)
 {
-    Epochs = reps + 1, BatchSize = batchSize, ImageSize = imageSize, TrainImages = batches * batchSize, TestImages = batchSize,
-};
-Console.WriteLine($"ResNet-18, {batches} batches of {batchSize} at {imageSize}x{imageSize} per measurement, {reps} interleaved " +
-                  $"repetitions, {get_num_threads()} torch threads, {Compute.Device}.");
-
-using var bare = new BareLoop(options, data.Train, batches);
-bare.Pass(collect: false); // warm-up
-var trainer = new List<double>();
-var bareSpeeds = new List<double>();
-var bareGcSpeeds = new List<double>();
-using (var run = new Trainer(options, () => ResNet.ResNet18(), data.Train, data.Test))
-{
-    run.EpochEnded += (_, m) =>
+    var options = TrainingProfiles.Quick with
     {
-        if (m.Epoch == 1)
-        {
-            return; // warm-up
-        }
-
-        trainer.Add(m.ExamplesPerSecond);
-        bareSpeeds.Add(bare.Pass(collect: false));
-        if (bareGc)
-        {
-            bareGcSpeeds.Add(bare.Pass(collect: true));
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  rep {m.Epoch - 1,2}: trainer {trainer[^1],6:F1}  bare {bareSpeeds[^1],6:F1}{(bareGc ? $"  bare+GC {bareGcSpeeds[^1],6:F1}" : "")} images/s"));
+        Epochs = reps + 1, BatchSize = batch, ImageSize = size, TrainImages = batches * batch, TestImages = batch, Profile = "benchmark",
     };
-    run.Fit();
+    Console.WriteLine();
+    Console.WriteLine($"ResNet-18 at {size}×{size}, batch {batch} (tuned recipe's optimizer: SGD, Nesterov momentum 0.9, weight decay 5e-4):");
+    var columns = new List<(string Name, Func<double> Measure, IDisposable? Owner)>();
+    var fp32 = new Trainer(options, () => ResNetNotebooks.Models.ResNet.ResNet18(), data.Train, data.Test);
+    var bf16 = new Trainer(options with { Precision = Precision.Bf16 }, () => ResNetNotebooks.Models.ResNet.ResNet18(), data.Train, data.Test);
+    var bare = new BareLoop(options, data.Train, batches);
+    columns.Add(("trainer fp32", () => NextEpoch(fp32), fp32));
+    columns.Add(("trainer bf16", () => NextEpoch(bf16), bf16));
+    columns.Add(("bare loop", () => bare.Pass(collect: false), bare));
+    if (bareGc)
+    {
+        columns.Add(("bare + GC", () => bare.Pass(collect: true), null));
+    }
+
+    if (pythonProblem is null)
+    {
+        var plain = new PyTorchStep(options, batches, threads, tunedHeap: false);
+        var tuned = new PyTorchStep(options, batches, threads, tunedHeap: true);
+        columns.Add(("PyTorch", plain.Pass, plain));
+        columns.Add(("PyTorch, heap", tuned.Pass, tuned));
+    }
+
+    var owners = columns.Select(c => c.Owner).OfType<IDisposable>().ToList();
+    if (only is not null)
+    {
+        columns = columns.Where(c => only.Contains(c.Name)).ToList();
+    }
+
+    var results = columns.ToDictionary(c => c.Name, _ => new List<double>());
+    for (var rep = 0; rep <= reps; rep++)
+    {
+        var line = rep == 0 ? "  warm-up" : $"  rep {rep,2}  ";
+        foreach (var (name, measure, _) in columns)
+        {
+            var speed = measure();
+            if (rep > 0)
+            {
+                results[name].Add(speed);
+            }
+
+            line += string.Create(CultureInfo.InvariantCulture, $"  {name} {speed,7:F1}");
+        }
+
+        Console.WriteLine(line);
+    }
+
+    foreach (var owner in owners)
+    {
+        owner.Dispose();
+    }
+
+    var table = Table.Format(size, batch, results, "trainer fp32", results.ContainsKey("PyTorch") ? "PyTorch" : null);
+    Console.WriteLine(table);
+    summary.Add(table);
 }
 
-Report("trainer", trainer);
-Report("bare loop", bareSpeeds);
-if (bareGc)
+Console.WriteLine();
+Console.WriteLine("Summary (medians [min–max] images/s; ratios of medians):");
+foreach (var table in summary)
 {
-    Report("bare + GC", bareGcSpeeds);
+    Console.WriteLine(table);
 }
 
-var ratio = Median(trainer) / Median(bareSpeeds);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"trainer / bare = {ratio:F3} (medians; the trainer runs at {ratio * 100:F1}% of the bare loop's speed); " +
-    $"per-rep ratios [{trainer.Zip(bareSpeeds, (t, b) => t / b).Min():F3}–{trainer.Zip(bareSpeeds, (t, b) => t / b).Max():F3}], " +
-    $"median {Median(trainer.Zip(bareSpeeds, (t, b) => t / b).ToList()):F3}"));
 return 0;
 
-static void Report(string name, List<double> speeds) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{name,-10} median {Median(speeds):F1} images/s [{speeds.Min():F1}–{speeds.Max():F1}]"));
+// One more epoch of the trainer (all columns run on this thread, in turn); its images/s of training time.
+static double NextEpoch(Trainer trainer) => trainer.FitUntil(trainer.CompletedEpochs + 1)[^1].ExamplesPerSecond;
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
+int Arg(string name, int fallback) => ArgText(name) is { } text && int.TryParse(text, out var v) && v > 0 ? v : fallback;
 
-int Arg(string name, int fallback)
+string? ArgText(string name)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v : fallback;
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-/// <summary>The textbook training loop, on batches prepared once.</summary>
-internal sealed class BareLoop : IDisposable
+static string CpuModel()
 {
-    private readonly ResNet _model;
-    private readonly TorchSharp.Modules.SGD _optimizer;
-    private readonly List<(Tensor X, Tensor y)> _batches;
-    private readonly int _batchSize;
-
-    public BareLoop(TrainingOptions options, FashionMnistDataset train, int batches)
+    try
     {
-        Compute.Seed(options.Seed);
-        _model = ResNet.ResNet18();
-        _model.to(Compute.Device);
-        _model.train();
-        _optimizer = optim.SGD(_model.parameters(), options.LearningRate, momentum: options.Momentum,
-            weight_decay: options.WeightDecay, nesterov: options.Nesterov);
-        _batchSize = options.BatchSize;
-        _batches = train.Batches(options.BatchSize, shuffle: true, seed: options.Seed, resize: options.Resizes ? options.ImageSize : null)
-            .Take(batches)
-            .Select(b => (b.Images.to(Compute.Device).DetachFromDisposeScope(), b.Labels.to(Compute.Device).DetachFromDisposeScope()))
-            .ToList();
+        return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
     }
-
-    /// <summary>Trains every prepared batch once; returns images per second.</summary>
-    public double Pass(bool collect)
+    catch (IOException)
     {
-        var clock = Stopwatch.StartNew();
-        foreach (var (X, y) in _batches)
-        {
-            using (var scope = NewDisposeScope())
-            {
-                _optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(_model.call(X), y);
-                loss.backward();
-                _optimizer.step();
-            }
-
-            if (collect)
-            {
-                NativeGarbage.Collect();
-            }
-        }
-
-        return _batches.Count * _batchSize / clock.Elapsed.TotalSeconds;
-    }
-
-    public void Dispose()
-    {
-        foreach (var (X, y) in _batches)
-        {
-            X.Dispose();
-            y.Dispose();
-        }
-
-        _optimizer.Dispose();
-        _model.Dispose();
+        return "unknown";
     }
 }

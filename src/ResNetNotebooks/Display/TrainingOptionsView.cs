@@ -43,6 +43,7 @@ public static class TrainingOptionsView
                 WeightInit.He => "He normal, fan-out (conv)",
                 _ => "TorchSharp default",
             }),
+            ("precision", o.Precision == Precision.Bf16 ? "bf16 mixed (bf16 passes, fp32 weights, batch norm and loss)" : "fp32"),
             ("seed", o.Seed.ToString(CultureInfo.InvariantCulture)),
         ];
     }

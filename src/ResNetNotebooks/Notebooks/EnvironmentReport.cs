@@ -1,3 +1,4 @@
+using ResNetNotebooks.Training;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -26,6 +27,9 @@ public sealed record EnvironmentReport(IReadOnlyList<(string Item, string Value)
             ("device", Compute.Device.ToString()),
             ("CUDA available", torch.cuda.is_available() ? "yes" : "no (CPU build of TorchSharp, or no GPU)"),
             ("torch threads", torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("CPU flags", CpuFeatures.Current.ToString()),
+            ("precision", PrecisionChoice.DescribeAuto(CpuFeatures.Current)),
+            ("native heap", NativeHeap.IsTuned ? $"glibc mmap and trim thresholds {NativeHeap.KeptBytes >> 20} MiB (NativeHeap)" : "the C library's defaults"),
             ("seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (".NET", RuntimeInformation.FrameworkDescription),
             ("OS", RuntimeInformation.OSDescription),
@@ -59,11 +63,13 @@ public sealed record EnvironmentReport(IReadOnlyList<(string Item, string Value)
 
     /// <summary>
     /// One line with what a lesson's numbers depend on, e.g.
-    /// <c>TorchSharp 0.107.0 · libtorch 2.10.0 · cpu · 2 torch threads · seed 0 · .NET 10.0.1</c>.
+    /// <c>TorchSharp 0.107.0 · libtorch 2.10.0 · cpu · 2 torch threads · seed 0 · .NET 10.0.1 · auto precision: bf16 from 48×48
+    /// (the CPU has avx512_bf16), fp32 below</c>: the last item is what a notebook trains in when it asks for the machine's
+    /// choice (<see cref="PrecisionChoice.DescribeAuto"/>).
     /// </summary>
     public string Summary =>
         $"TorchSharp {Find("TorchSharp")} · libtorch {Find("libtorch")} · {Find("device")} · {Find("torch threads")} torch threads" +
-        $" · seed {Find("seed")} · {Find(".NET")}";
+        $" · seed {Find("seed")} · {Find(".NET")} · {Find("precision")}";
 
     /// <summary>Every item in a two-column table (HTML and text), for notebook 00 and for finding a set-up problem.</summary>
     public IHtmlRenderable Details => new DetailsTable(Rows);

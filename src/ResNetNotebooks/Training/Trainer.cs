@@ -27,6 +27,12 @@ namespace ResNetNotebooks.Training;
 /// after every batch, a full collection returns the managed heap's free memory to the system before every epoch
 /// (<see cref="NativeGarbage"/>), and one unused evaluation pass runs before the first batch, so that the process's
 /// peak memory stays flat from epoch to epoch.</para>
+/// <para><b>Precision.</b> With <see cref="TrainingOptions.Precision"/> = <see cref="Precision.Bf16"/> the steps and the
+/// evaluation run through a bf16 working copy of the model (<see cref="MixedPrecision"/>); <see cref="Model"/>, the
+/// optimizer and the checkpoints stay fp32.</para>
+/// <para><b>Native memory.</b> The constructor tunes the C library's allocator for the whole process
+/// (<see cref="NativeHeap.KeepFreedMemory"/>): freed activations are kept for the next step instead of being unmapped
+/// and faulted in again.</para>
 /// <para><b>Progress.</b> <see cref="BatchEnded"/> and <see cref="EpochEnded"/> are raised on the training thread;
 /// handlers' time is not counted in the examples per second.</para>
 /// <para><b>Ownership.</b> The trainer owns the model and the optimizer; it does not own the datasets (keep them
@@ -50,6 +56,8 @@ public sealed class Trainer : IDisposable
     private readonly BatchLoader _trainLoader;
     private readonly BatchLoader _testLoader;
     private readonly List<EpochMetrics> _history = [];
+    private readonly MixedPrecision? _mixed;
+    private bool _evaluatedBeforeTraining;
     private SGD _optimizer;
     private LRScheduler? _scheduler;
     private int _steps;
@@ -57,7 +65,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Seeds torch, builds the model with <paramref name="createModel"/>, moves it to
     /// <see cref="Compute.Device"/>, initialises it as <paramref name="options"/> say and prepares the optimizer.</summary>
     /// <param name="options">The run's settings (validated here).</param>
-    /// <param name="createModel">Builds a new model, e.g. <c>() =&gt; ResNet.ResNet18()</c>; called once, after seeding.</param>
+    /// <param name="createModel">Builds a new model, e.g. <c>() =&gt; ResNet.ResNet18()</c>; called once, after seeding,
+    /// and for <see cref="Precision.Bf16"/> a second time for the bf16 working copy (so it must build a new model on every call).</param>
     /// <param name="train">The training images (not owned).</param>
     /// <param name="test">The test images (not owned).</param>
     /// <exception cref="ArgumentException">The options are invalid, or ask for more images than the data holds.</exception>
@@ -69,6 +78,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(test);
         options.Validate();
         Options = options;
+        NativeHeap.KeepFreedMemory();
 
         (_trainImages, _trainLabels) = Take(train, options.TrainImages, nameof(TrainingOptions.TrainImages));
         (_testImages, _testLabels) = Take(test, options.TestImages, nameof(TrainingOptions.TestImages));
@@ -91,6 +101,12 @@ public sealed class Trainer : IDisposable
 
         Model.to(Compute.Device);
         Model.train();
+        if (options.Precision == Precision.Bf16)
+        {
+            var working = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
+            _mixed = new MixedPrecision(Model, working, Compute.Device);
+        }
+
         (_optimizer, _scheduler) = CreateOptimizer();
     }
 
@@ -144,13 +160,28 @@ public sealed class Trainer : IDisposable
     /// last checkpoint stays as it was.</exception>
     /// <exception cref="IOException">The checkpoint cannot be written (see <see cref="AtomicFile"/>); the previous
     /// one is kept.</exception>
-    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellationToken = default)
+    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellationToken = default) => FitUntil(Options.Epochs, cancellationToken);
+
+    /// <summary>
+    /// Trains up to epoch <paramref name="epoch"/> (at most <see cref="TrainingOptions.Epochs"/>) and returns; a later call
+    /// (or <see cref="Fit"/>) continues from there with the numbers of an uninterrupted run. For looking at a run between
+    /// epochs, or for measuring several trainers in turn on one thread.
+    /// </summary>
+    /// <param name="epoch">The last epoch to train now (1-based); nothing is trained when it is already done.</param>
+    /// <param name="cancellationToken">As for <see cref="Fit"/>.</param>
+    /// <returns>The metrics of the epochs done so far (<see cref="History"/>).</returns>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="TrainingDivergedException">As for <see cref="Fit"/>.</exception>
+    /// <exception cref="IOException">As for <see cref="Fit"/>.</exception>
+    public IReadOnlyList<EpochMetrics> FitUntil(int epoch, CancellationToken cancellationToken = default)
     {
+        var last = Math.Min(epoch, Options.Epochs);
         var clock = Stopwatch.StartNew();
-        var batchesLeftAtStart = (Options.Epochs - CompletedEpochs) * BatchesPerEpoch;
+        var batchesLeftAtStart = Math.Max(0, last - CompletedEpochs) * BatchesPerEpoch;
         var batchesDone = 0;
-        if (CompletedEpochs < Options.Epochs)
+        if (CompletedEpochs < last && !_evaluatedBeforeTraining)
         {
+            _evaluatedBeforeTraining = true;
             // One evaluation pass before the first batch, its result unused. Evaluation (eval mode, no gradients, its
             // own batch shapes) leaves long-lived native allocations of its own; made for the first time after epoch 1,
             // they land between the freed blocks of the training steps and epoch 2's peak memory ends up above epoch
@@ -160,12 +191,12 @@ public sealed class Trainer : IDisposable
             RunEvaluation((_, _) => { });
         }
 
-        for (var epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+        for (var next = CompletedEpochs; next < last; next++)
         {
             // Between epochs: the garbage of the last checkpoint, of the event handlers (charts) and, before the first
             // epoch, of loading the data goes back to the system, so that it does not add to the next epoch's peak.
             NativeGarbage.CollectAll();
-            var metrics = TrainEpoch(epoch, clock, batchesLeftAtStart, ref batchesDone, cancellationToken);
+            var metrics = TrainEpoch(next, clock, batchesLeftAtStart, ref batchesDone, cancellationToken);
             _history.Add(metrics);
             if (CheckpointPath is not null)
             {
@@ -260,6 +291,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Frees the model, the optimizer and the trainer's views of the data.</summary>
     public void Dispose()
     {
+        _mixed?.Dispose();
         _optimizer.Dispose();
         Model.Dispose();
         _trainImages.Dispose();
@@ -289,7 +321,8 @@ public sealed class Trainer : IDisposable
                 var y = images.Labels.to(device);
                 rate = LearningRate;
                 _optimizer.zero_grad();
-                var yHat = Model.call(X);
+                _mixed?.Sync();
+                var yHat = _mixed is null ? Model.call(X) : _mixed.Forward(X);
                 var loss = nn.functional.cross_entropy(yHat, y);
                 var lossValue = loss.item<float>();
                 if (!float.IsFinite(lossValue))
@@ -299,6 +332,7 @@ public sealed class Trainer : IDisposable
                 }
 
                 loss.backward();
+                _mixed?.CopyGradients();
                 _optimizer.step();
                 _scheduler?.step();
                 _steps++;
@@ -342,6 +376,7 @@ public sealed class Trainer : IDisposable
         var device = Compute.Device;
         var wasTraining = Model.training;
         Model.eval();
+        _mixed?.Sync();
         try
         {
             using (torch.no_grad())
@@ -351,7 +386,8 @@ public sealed class Trainer : IDisposable
                     using (images)
                     using (var scope = torch.NewDisposeScope())
                     {
-                        var predicted = Model.call(images.Images.to(device)).argmax(1).cpu();
+                        var X = images.Images.to(device);
+                        var predicted = (_mixed is null ? Model.call(X) : _mixed.Forward(X)).argmax(1).cpu();
                         onBatch(images.Labels, predicted);
                     }
 

@@ -61,7 +61,7 @@ public enum TrainingRecipe
 
 /// <summary>
 /// Everything that decides a training run: data, image size, epochs, batch size, the optimiser's hyper-parameters,
-/// schedule, initialisation and seed. Start from a profile (<see cref="TrainingProfiles"/>) and override with
+/// schedule, initialisation, precision and seed. Start from a profile (<see cref="TrainingProfiles"/>) and override with
 /// <c>with</c>; two runs with equal options on the same machine produce the same numbers.
 /// The defaults of a new instance are neutral: plain SGD (no momentum, no weight decay, a constant rate, every batch
 /// kept), which is d2l's <c>train_ch6</c>. The tuned recipe is applied in one place, <see cref="WithRecipe"/>.
@@ -124,6 +124,10 @@ public sealed record TrainingOptions
 
     /// <summary>How conv and linear weights start.</summary>
     public WeightInit Init { get; init; } = WeightInit.Xavier;
+
+    /// <summary>The number format of the forward and backward passes (default fp32; see <see cref="PrecisionChoice.Auto(int)"/>
+    /// for the machine's best).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Seed of the weights' initialisation and of the training order.</summary>
     public int Seed { get; init; }
@@ -201,6 +205,7 @@ public sealed record TrainingOptions
         Check(Enum.IsDefined(Data), nameof(Data), Data, "use Subset or Full");
         Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "use Constant or OneCycle");
         Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier, Default or He");
+        Check(Enum.IsDefined(Precision), nameof(Precision), Precision, "use Fp32 or Bf16");
     }
 
     /// <summary>

@@ -61,13 +61,15 @@ public static class TrainingProfiles
     /// <remarks>
     /// quick: 0.85 (this code on 2 CPU threads, seeds 0–7: 0.877–0.891; the seed's PyTorch code with the tuned optimizer
     /// settings: 0.84–0.88); cpu: 0.92 (this code, seed 0: 0.930; PyTorch: 0.931 with two seeds); d2l: 0.90 (d2l
-    /// published 0.918; PyTorch 0.909 and 0.918).
+    /// published 0.918; PyTorch 0.909 and 0.918). The quick and cpu floors hold in bf16 too (quick, seeds 1–5: 0.879–0.888
+    /// against 0.877–0.889 in fp32; cpu, seed 0: 0.932); d2l's was not measured in bf16, so it has a floor in fp32 only.
     /// </remarks>
     public static double? TestAccuracyFloor(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options with { Seed = 0 } == Quick ? 0.85
-            : options with { Seed = 0 } == Cpu ? 0.92
+        var asFp32 = options with { Seed = 0, Precision = Precision.Fp32 };
+        return asFp32 == Quick ? 0.85
+            : asFp32 == Cpu ? 0.92
             : options with { Seed = 0 } == D2l ? 0.90
             : null;
     }

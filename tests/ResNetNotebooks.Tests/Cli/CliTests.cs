@@ -348,7 +348,7 @@ public class CliTests
             "--profile", "cpu", "--recipe", "d2l", "--epochs", "3", "--batch-size", "64", "--drop-last", "true", "--lr", "5e-2",
             "--momentum", "0.9", "--nesterov", "true", "--cycle-momentum", "false", "--weight-decay", "0.0001",
             "--schedule", "one-cycle", "--image-size", "96", "--data", "full", "--init", "default", "--seed", "-1",
-            "--train-images", "100", "--test-images", "50", "--threads", "2", "--out", "runs/x",
+            "--train-images", "100", "--test-images", "50", "--threads", "2", "--out", "runs/x", "--precision", "bf16",
         ];
         var withEquals = Enumerable.Range(0, settings.Length / 2).Select(i => $"{settings[2 * i]}={settings[2 * i + 1]}").ToArray();
 
@@ -359,9 +359,9 @@ public class CliTests
         {
             Epochs = 3, BatchSize = 64, DropLast = true, LearningRate = 0.05, Momentum = 0.9, Nesterov = true, CycleMomentum = false,
             WeightDecay = 0.0001, Schedule = LearningRateSchedule.OneCycle, ImageSize = 96, Data = TrainingData.Full,
-            Init = WeightInit.Default, Seed = -1, TrainImages = 100, TestImages = 50,
+            Init = WeightInit.Default, Seed = -1, TrainImages = 100, TestImages = 50, Precision = Precision.Bf16,
         };
-        Assert.Equal(new TrainArguments(expected, true, "runs/x", Resume: false, Overwrite: true, Threads: 2), separate);
+        Assert.Equal(new TrainArguments(expected, true, "runs/x", Resume: false, Overwrite: true, Threads: 2, AutoPrecision: false), separate);
         Assert.Equal(separate, joined);
         Assert.Equal(new TrainArguments(TrainingProfiles.Quick, false, null, false, false, null), TrainArguments.Parse([]));
         Assert.True(TrainArguments.Parse(["--resume=true"]).Resume);
@@ -369,5 +369,22 @@ public class CliTests
         Assert.Equal(LearningRateSchedule.OneCycle, TrainArguments.Parse(["--schedule", "onecycle"]).Options.Schedule);
     }
 
-    private static TrainingOptions TrainingArgumentsFor(string[] args) => TrainArguments.Parse(args).Options;
+    [Fact]
+    public void Train_precision_is_auto_unless_fp32_or_bf16_is_asked_for()
+    {
+        Assert.True(TrainArguments.Parse([]).AutoPrecision);
+        Assert.True(TrainArguments.Parse(["--precision", "auto"]).AutoPrecision);
+        Assert.False(TrainArguments.Parse(["--precision", "auto"]).Explicit);
+        var fp32 = TrainArguments.Parse(["--precision", "fp32"]);
+        Assert.Equal((false, true, Precision.Fp32), (fp32.AutoPrecision, fp32.Explicit, fp32.Options.Precision));
+        Assert.Equal(Precision.Bf16, TrainArguments.Parse(["--precision=bf16"]).Options.Precision);
+
+        var e = Assert.Throws<ArgumentException>(() => TrainArguments.Parse(["--precision", "fp16"]));
+        Assert.Equal("--precision takes auto or fp32 or bf16, not 'fp16'.", e.Message);
+    }
+
+    /// <summary>The settings <c>train</c> runs with for <paramref name="args"/>: without --precision, the machine's choice.</summary>
+    private static TrainingOptions TrainingArgumentsFor(string[] args) => TrainArguments.Parse(args) is var parsed && parsed.AutoPrecision
+        ? parsed.Options with { Precision = PrecisionChoice.Auto(parsed.Options.ImageSize) }
+        : parsed.Options;
 }

@@ -27,6 +27,9 @@ public sealed class NotebookSetupTests
         Assert.StartsWith("TorchSharp 0.107.0 · libtorch 2.10.0", report.ToString());
         Assert.Contains(" · cpu · 1 torch threads · seed 7 · .NET ", report.Summary);
         Assert.DoesNotContain(Environment.NewLine, report.Summary);
+        var cpu = CpuFeatures.Current;
+        Assert.Equal(cpu.HasNativeBf16 ? "auto precision: bf16 from 48×48" : "auto precision: fp32 (no native bf16", report["precision"][..(cpu.HasNativeBf16 ? 31 : 36)]);
+        Assert.EndsWith(" · " + report["precision"], report.Summary);
         NotebookSetup.Initialize(); // back to the defaults for other tests
     }
 

@@ -88,6 +88,22 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Training_in_parts_with_FitUntil_gives_the_numbers_and_weights_of_one_Fit()
+    {
+        using var data = TinyRun.Data();
+        using var whole = new Trainer(TinyRun.Options, TinyRun.Model, data.Train, data.Test);
+        whole.Fit();
+
+        using var parts = new Trainer(TinyRun.Options, TinyRun.Model, data.Train, data.Test);
+        Assert.Single(parts.FitUntil(1));
+        Assert.Single(parts.FitUntil(1)); // already done: nothing more
+        Assert.Equal(3, parts.FitUntil(7).Count); // at most the options' epochs
+
+        Assert.Equal(whole.History.Select(m => (m.TrainLoss, m.TestAccuracy)), parts.History.Select(m => (m.TrainLoss, m.TestAccuracy)));
+        Assert.Equal(TinyRun.State(whole.Model), TinyRun.State(parts.Model));
+    }
+
+    [Fact]
     public void A_checkpoint_round_trips_weights_batch_norm_statistics_optimizer_state_and_metrics()
     {
         using var data = TinyRun.Data();

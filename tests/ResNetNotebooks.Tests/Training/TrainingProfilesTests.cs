@@ -71,6 +71,10 @@ public class TrainingProfilesTests
         Assert.Equal(0.85, TrainingProfiles.TestAccuracyFloor(TrainingProfiles.Quick with { Seed = 7 }));
         Assert.Equal(0.92, TrainingProfiles.TestAccuracyFloor(TrainingProfiles.Cpu));
         Assert.Null(TrainingProfiles.TestAccuracyFloor(TrainingProfiles.Quick with { Epochs = 2 }));
+        Assert.Equal(0.85, TrainingProfiles.TestAccuracyFloor(TrainingProfiles.Quick with { Precision = Precision.Bf16 }));
+        Assert.Equal(0.92, TrainingProfiles.TestAccuracyFloor(TrainingProfiles.Cpu with { Precision = Precision.Bf16 }));
+        Assert.Equal(0.90, TrainingProfiles.TestAccuracyFloor(TrainingProfiles.D2l));
+        Assert.Null(TrainingProfiles.TestAccuracyFloor(TrainingProfiles.D2l with { Precision = Precision.Bf16 }));
     }
 
     [Theory]
