@@ -173,11 +173,13 @@ public class TrainerTests
         Assert.Equal(data.Test.Labels.data<long>().ToArray().Select(l => (int)l), evaluation.Labels);
     }
 
-    [Fact]
-    public void No_tensor_outlives_its_batch_the_live_count_is_the_same_after_epoch_1_and_epoch_3()
+    [Theory]
+    [InlineData(Precision.Fp32)]
+    [InlineData(Precision.Bf16)]
+    public void No_tensor_outlives_its_batch_the_live_count_is_the_same_after_epoch_1_and_epoch_3(Precision precision)
     {
         using var data = TinyRun.Data();
-        using var trainer = new Trainer(TinyRun.Options, TinyRun.Model, data.Train, data.Test);
+        using var trainer = new Trainer(TinyRun.Options with { Precision = precision }, TinyRun.Model, data.Train, data.Test);
         var live = new List<long>();
         trainer.EpochEnded += (_, _) => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
 
