@@ -11,13 +11,13 @@ namespace ResNetNotebooks.Native;
 /// system. By default the thresholds adapt but stop at 32 MiB and 64 MiB. A ResNet-18 training step allocates and frees
 /// activations of up to tens of MiB (at 96×96, batch 64, the stem's output is 64 × 64 × 48 × 48 floats, 36 MiB), so every
 /// step maps fresh pages and the kernel zero-fills each on its first touch. On our AVX-512 machine (a virtual machine,
-/// where page faults are dear) a third of the step's time went there: the ResNet-18 step at 96×96 ran at about 50
+/// where page faults are dear) more than half of the step's time went there: the ResNet-18 step at 96×96 ran at about 50
 /// images/s with the defaults and about 118 with both thresholds at 1 GiB, and Debian's PyTorch 1.13 gained the same
 /// (about 48 → 123) with the same settings as environment variables (<c>MALLOC_MMAP_THRESHOLD_</c>,
 /// <c>MALLOC_TRIM_THRESHOLD_</c>). See <c>tests/ResNetNotebooks.Benchmarks</c>.</para>
 /// <para>The cost: freed memory stays with the process, to be reused by the next step, instead of going back to the
-/// system at once. The peak resident memory, what a run needs, does not change much (1.18 and 1.36 GiB in two runs
-/// of that step).</para>
+/// system at once. The peak resident memory, what a run needs, did not change much: 1.13 and 1.15 GiB with glibc's
+/// defaults, 1.29 and 1.14 GiB with these settings, in two runs each of that step.</para>
 /// </remarks>
 public static class NativeHeap
 {
