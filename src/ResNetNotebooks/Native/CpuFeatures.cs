@@ -16,7 +16,7 @@ public sealed record CpuFeatures(IReadOnlyList<string> Flags)
 
     /// <summary>True when the CPU multiplies bfloat16 natively (<c>avx512_bf16</c> or <c>amx_bf16</c>); only then
     /// does libtorch's oneDNN run bf16 convolutions faster than fp32 ones. Without it bf16 is emulated and slower.</summary>
-    public bool HasNativeBf16 => Flags.Contains("avx512_bf16") || Flags.Contains("amx_bf16");
+    public bool HasNativeBf16 => NativeBf16Flags.Any();
 
     /// <summary>The native bf16 flags found (empty when none), e.g. "avx512_bf16".</summary>
     public IEnumerable<string> NativeBf16Flags => Flags.Where(f => f is "avx512_bf16" or "amx_bf16");
