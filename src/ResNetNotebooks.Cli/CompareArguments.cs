@@ -116,6 +116,8 @@ internal sealed class CompareCommandLine
         var momentum = CliValues.Double("--momentum", "SGD momentum (default 0.9)");
         var weightDecay = CliValues.Double("--weight-decay", "L2 penalty (default 1e-4)");
         var init = CliValues.Choice("--init", "he (default), xavier or default", ("he", WeightInit.He), ("xavier", WeightInit.Xavier), ("default", WeightInit.Default));
+        var identityInit = CliValues.Flag("--identity-init",
+            "start every block at the identity: residual blocks with their last batch-norm scale 0 (torchvision's zero_init_residual), plain blocks with a Dirac second convolution");
         settings =
         [
             (epochs, (r, o) => o with { Epochs = r.GetValue(epochs) }),
@@ -128,6 +130,7 @@ internal sealed class CompareCommandLine
             (momentum, (r, o) => o with { Momentum = r.GetValue(momentum) }),
             (weightDecay, (r, o) => o with { WeightDecay = r.GetValue(weightDecay) }),
             (init, (r, o) => o with { Init = r.GetValue(init) }),
+            (identityInit, (r, o) => o with { IdentityInit = r.GetValue(identityInit) }),
         ];
 
         Command = new Command("compare",

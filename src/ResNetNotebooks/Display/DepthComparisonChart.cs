@@ -37,9 +37,12 @@ public static class DepthComparisonChart
     /// <param name="runs">The runs, e.g. from <see cref="CompareFolder.Read"/>.</param>
     /// <param name="smoothing">Draw the moving average over this many steps (1: every step as it was).</param>
     /// <param name="title">The chart's title.</param>
+    /// <param name="seedBand">Also draw, for every network with more than one seed, the band between the lowest and the
+    /// highest of its seeds' (smoothed) curves at each step, in the network's colour.</param>
     /// <returns>A new chart.</returns>
     /// <exception cref="ArgumentException">No runs, smoothing below 1, or a blank title.</exception>
-    public static GenericChart Loss(IReadOnlyList<RunCurves> runs, int smoothing = 1, string title = "Training loss per step: plain (dashed) versus residual (solid)")
+    public static GenericChart Loss(IReadOnlyList<RunCurves> runs, int smoothing = 1, string title = "Training loss per step: plain (dashed) versus residual (solid)",
+        bool seedBand = false)
     {
         var networks = Networks(runs, nameof(Loss));
         ChartStyle.RequireTitle(title, "DepthComparisonChart.Loss");
@@ -53,6 +56,11 @@ public static class DepthComparisonChart
         var colours = Colours(networks);
         var lines = networks.Select(n =>
             Line(n.Steps.Select(s => (double)s.Step), MovingAverage(n.Steps.Select(s => s.Loss).ToArray(), smoothing), n, colours, showLegend: true, markers: false));
+        if (seedBand)
+        {
+            lines = networks.Where(n => n.Seeds > 1).Select(n => Band(runs, n, smoothing, colours)).Concat(lines);
+        }
+
         var yTitle = smoothing == 1
             ? "training loss (each batch)"
             : string.Create(CultureInfo.InvariantCulture, $"training loss (mean of the last {smoothing} batches)");
@@ -120,8 +128,11 @@ public static class DepthComparisonChart
     }
 
     /// <summary>The trailing moving average over <paramref name="k"/> values: point i is the mean of values
-    /// max(0, i − k + 1) … i.</summary>
-    internal static double[] MovingAverage(IReadOnlyList<double> values, int k)
+    /// max(0, i − k + 1) … i (the smoothing the loss charts use).</summary>
+    /// <param name="values">The values, e.g. the loss of every step.</param>
+    /// <param name="k">How many values each point averages, at least 1.</param>
+    /// <returns>A new array as long as <paramref name="values"/>.</returns>
+    public static double[] MovingAverage(IReadOnlyList<double> values, int k)
     {
         var result = new double[values.Count];
         double sum = 0;
@@ -155,6 +166,26 @@ public static class DepthComparisonChart
     private static Dictionary<int, Color> Colours(IReadOnlyList<Network> networks) =>
         networks.Select(n => n.Depth).Distinct().Order().Select((depth, i) => (depth, i))
             .ToDictionary(x => x.depth, x => Color.fromHex(Palette[x.i % Palette.Length]));
+
+    /// <summary>The band between the lowest and highest smoothed per-step loss of a network's seeds, over the steps every
+    /// seed reached.</summary>
+    private static GenericChart Band(IReadOnlyList<RunCurves> runs, Network network, int smoothing, Dictionary<int, Color> colours)
+    {
+        var seeds = runs.Where(r => r.Name == network.Name)
+            .Select(r => MovingAverage(r.Steps.Take(network.Steps.Count).Select(s => s.Loss).ToArray(), smoothing))
+            .ToList();
+        var steps = Enumerable.Range(1, network.Steps.Count).Select(i => (double)i).ToList();
+        var upper = steps.Select((_, i) => seeds.Max(s => s[i])).ToList();
+        var lower = steps.Select((_, i) => seeds.Min(s => s[i])).ToList();
+        var hex = Palette[colours.Keys.Order().ToList().IndexOf(network.Depth) % Palette.Length];
+        var fill = Color.fromString(string.Create(CultureInfo.InvariantCulture,
+            $"rgba({Convert.ToInt32(hex[1..3], 16)},{Convert.ToInt32(hex[3..5], 16)},{Convert.ToInt32(hex[5..7], 16)},0.18)"));
+        var band = Chart.Line<double, double, string>(
+            steps.Concat(Enumerable.Reverse(steps)), upper.Concat(Enumerable.Reverse(lower)),
+            Name: string.Create(CultureInfo.InvariantCulture, $"{network.Name}: lowest to highest of {network.Seeds} seeds"),
+            ShowMarkers: false, LineWidth: 0.0, LineColor: fill, Fill: StyleParam.Fill.ToSelf, FillColor: fill);
+        return band;
+    }
 
     private static GenericChart Line(IEnumerable<double> x, IReadOnlyList<double> y, Network network, Dictionary<int, Color> colours, bool showLegend, bool markers)
     {

@@ -29,10 +29,11 @@ public static class SeriesChart
     /// <param name="xTitle">The x axis's title.</param>
     /// <param name="yTitle">The y axis's title.</param>
     /// <param name="logY">A logarithmic y axis (all y values must then be positive).</param>
+    /// <param name="markers">Draw a marker at every point (false for long curves, e.g. a loss per step).</param>
     /// <returns>A new chart.</returns>
     /// <exception cref="ArgumentException">No series, a series whose lengths differ, a blank title or axis title, or a
     /// non-positive value on a log axis.</exception>
-    public static GenericChart Lines(IReadOnlyList<Series> series, string title, string xTitle, string yTitle, bool logY = false)
+    public static GenericChart Lines(IReadOnlyList<Series> series, string title, string xTitle, string yTitle, bool logY = false, bool markers = true)
     {
         ArgumentNullException.ThrowIfNull(series);
         ChartStyle.RequireTitle(title, "SeriesChart.Lines");
@@ -66,7 +67,7 @@ public static class SeriesChart
             x: s.X,
             y: s.Y,
             Name: s.Name,
-            ShowMarkers: true,
+            ShowMarkers: markers,
             LineDash: s.Dashed ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Solid));
         var chart = Chart.Combine(lines)
             .WithXAxisStyle<double, double, string>(TitleText: xTitle)

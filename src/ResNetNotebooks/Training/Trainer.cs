@@ -99,6 +99,11 @@ public sealed class Trainer : IDisposable
             WeightInitialization.He(Model);
         }
 
+        if (options.IdentityInit)
+        {
+            WeightInitialization.IdentityStart(Model);
+        }
+
         Model.to(Compute.Device);
         Model.train();
         if (options.Precision == Precision.Bf16)

@@ -125,6 +125,14 @@ public sealed record TrainingOptions
     /// <summary>How conv and linear weights start.</summary>
     public WeightInit Init { get; init; } = WeightInit.Xavier;
 
+    /// <summary>
+    /// After <see cref="Init"/>, start every block at (or toward) the identity with
+    /// <see cref="WeightInitialization.IdentityStart"/>: a residual block's last batch-norm scale γ = 0 (torchvision's
+    /// <c>zero_init_residual</c>), a plain block's second convolution a Dirac (identity) kernel. Off by default, as in
+    /// the paper.
+    /// </summary>
+    public bool IdentityInit { get; init; }
+
     /// <summary>The number format of the forward and backward passes (default fp32; see <see cref="PrecisionChoice.Auto(int)"/>
     /// for the machine's best).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;

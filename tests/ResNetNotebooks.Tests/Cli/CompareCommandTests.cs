@@ -67,6 +67,20 @@ public class CompareCommandTests
     }
 
     [Fact]
+    public void Identity_init_is_recorded_in_every_run_and_starts_the_residual_branches_at_zero()
+    {
+        using var folder = new TempFolder();
+
+        var (code, _, error) = Run([.. Tiny, "--identity-init", "--out", folder.Path]);
+
+        Assert.True(code == 0, error);
+        Assert.True(Checkpoint.ReadInfo(folder.Combine("ResNet-8-seed1", "checkpoint.bin")).Options.IdentityInit);
+        Assert.True(Checkpoint.ReadInfo(folder.Combine("plain-8-seed1", "checkpoint.bin")).Options.IdentityInit);
+        // With every branch at zero ResNet-8 starts near a uniform guess, ln 10 ≈ 2.30 (its first step's loss).
+        Assert.InRange(StepsFile.Read(folder.Combine("ResNet-8-seed1", "steps.csv"))[0].Loss, Math.Log(10) - 0.5, Math.Log(10) + 0.5);
+    }
+
+    [Fact]
     public void Resume_after_a_stop_skips_finished_runs_drops_steps_beyond_the_checkpoint_and_gives_the_numbers_of_an_uninterrupted_comparison()
     {
         using var whole = new TempFolder();

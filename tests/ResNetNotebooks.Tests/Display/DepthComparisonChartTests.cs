@@ -54,6 +54,21 @@ public class DepthComparisonChartTests
     }
 
     [Fact]
+    public void The_seed_band_spans_the_lowest_to_the_highest_seed_at_each_step_and_only_for_networks_with_several_seeds()
+    {
+        var figure = Figure.Of(DepthComparisonChart.Loss(Runs, seedBand: true));
+
+        // One band (plain-56, two seeds), drawn first, then the three mean curves.
+        Assert.Equal(4, figure.Data.Count);
+        Assert.Equal("plain-56: lowest to highest of 2 seeds", figure.Trace(0)["name"]!.GetValue<string>());
+        Assert.Equal("toself", figure.Trace(0)["fill"]!.GetValue<string>());
+        // Over the 3 steps both seeds reached: highest 3, 2.5, 2 (seed 2), then back along the lowest 1, 1.5, 2 (seed 1).
+        Assert.Equal(new double[] { 1, 2, 3, 3, 2, 1 }, Figure.Numbers(figure.Trace(0)["x"]));
+        Assert.Equal(new[] { 3.0, 2.5, 2.0, 1.0, 1.5, 2.0 }, Figure.Numbers(figure.Trace(0)["y"]));
+        Assert.Equal("plain-56 (mean of 2 seeds)", figure.Trace(3)["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Smoothing_draws_the_trailing_moving_average_over_k_steps()
     {
         var figure = Figure.Of(DepthComparisonChart.Loss(Runs, smoothing: 2));
