@@ -17,7 +17,8 @@ public sealed class PublishSafetyTests
     /// <summary>A throw-away repository: notebooks/, executed copies, src/, .git/, a user's file, site/ linked to the real one.</summary>
     private sealed class ScratchRepository
     {
-        public string Root { get; } = Directory.CreateTempSubdirectory("resnet-publish-repo-").FullName;
+        /// <summary>The repository, alone in a folder of its own (so that "a folder holding it" holds nothing else).</summary>
+        public string Root { get; } = Path.Combine(Directory.CreateTempSubdirectory("resnet-publish-scratch-").FullName, "repo");
 
         public string Executed => Path.Combine(Root, "artifacts", "notebooks", "default");
 
@@ -27,6 +28,7 @@ public sealed class PublishSafetyTests
 
         public ScratchRepository()
         {
+            Directory.CreateDirectory(Root);
             File.WriteAllText(Path.Combine(Root, "ResNetNotebooks.sln"), "");
             File.WriteAllText(Path.Combine(Root, "notes.txt"), "a user's uncommitted notes");
             Directory.CreateDirectory(Path.Combine(Root, ".git"));
@@ -81,7 +83,7 @@ public sealed class PublishSafetyTests
         var before = repo.Files();
 
         var intoRoot = Refused(() => repo.Publish(repo.Root));
-        var intoParent = Refused(() => repo.Publish(Path.GetDirectoryName(repo.Root)!));
+        var intoParent = Refused(() => repo.Publish(Path.GetDirectoryName(repo.Root)!)); // the scratch folder holding only the repository
 
         Assert.Contains($"--out {repo.Root} is the repository", intoRoot.Message);
         Assert.Contains("holds the repository", intoParent.Message);
