@@ -43,6 +43,9 @@ public static class NotebookExecutor
             return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
         }
         notebook.ClearOutputs();
+        // An executed copy given as the notebook carries the cell injected into it: drop it, so that this run's
+        // parameters (or the defaults) apply and injected cells never stack up.
+        notebook.RemoveInjectedParameters();
         NotebookParameters.Inject(notebook, options.Preset, overrides);
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);

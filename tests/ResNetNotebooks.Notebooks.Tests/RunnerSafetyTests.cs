@@ -102,6 +102,29 @@ public sealed class RunnerSafetyTests
         Assert.DoesNotContain(NotebookParameters.InjectedTag, cells.ToJsonString());
     }
 
+    [Fact]
+    public async Task An_injected_cell_in_the_notebook_given_is_replaced_not_stacked()
+    {
+        var notebook = Repo.WriteNotebook("params.ipynb", ["var epochs = 10;", "Console.Write(epochs);"], parametersCell: 0);
+        var document = NotebookDocument.Load(notebook);
+        NotebookParameters.Inject(document, null, [("epochs", "7")]); // an executed copy of an earlier run with epochs=7
+        document.Save(notebook);
+        var folder = Folder();
+
+        var defaults = await ChildProcessRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(120) }, Path.Combine(folder, "defaults.ipynb"));
+        var three = await ChildProcessRunner.RunAsync(notebook, new RunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(120), Parameters = new Dictionary<string, string> { ["epochs"] = "3" },
+        }, Path.Combine(folder, "three.ipynb"));
+
+        var defaultCells = JsonNode.Parse(File.ReadAllText(defaults.OutputPath!))!["cells"]!.AsArray();
+        var threeCells = JsonNode.Parse(File.ReadAllText(three.OutputPath!))!["cells"]!.AsArray();
+        Assert.Equal(2, defaultCells.Count); // the old injected cell is gone: the defaults run
+        Assert.Equal("10", defaultCells[1]!["outputs"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(3, threeCells.Count); // one injected cell, this run's
+        Assert.Equal("3", threeCells[2]!["outputs"]![0]!["text"]!.GetValue<string>());
+    }
+
     // --- strip: permissions -----------------------------------------------------------------------------------------
 
     [Fact]
