@@ -95,7 +95,7 @@ public static class ChildProcessRunner
                 {
                     Notebook = name, Status = NotebookStatus.Failed, Cell = cell.Number, CellFirstLine = cell.FirstLine,
                     Seconds = clock.Elapsed.TotalSeconds,
-                    Error = $"the kernel process ended while the cell ran: {ExitCause(child.ExitCode, Tail(log))}; no executed copy was written.",
+                    Error = $"the kernel process ended while the cell ran: {ExitCause(child.ExitCode, Whole(log))}; no executed copy was written.",
                 };
             }
             return new NotebookResult
@@ -192,6 +192,7 @@ public static class ChildProcessRunner
         return exitCode switch
         {
             137 => "killed by SIGKILL, exit code 137 (the system's out-of-memory killer sends it when memory runs out, or kill -9)",
+            134 => "aborted (SIGABRT, exit code 134: the runtime ended the process, e.g. on a fatal error)",
             > 128 and < 160 => $"killed by signal {exitCode - 128}, exit code {exitCode}",
             _ => $"the process exited with code {exitCode} (Environment.Exit in the cell, or a crash)",
         };
@@ -241,6 +242,14 @@ public static class ChildProcessRunner
         }
         var self = Environment.ProcessPath;
         return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+
+    private static string Whole(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
     }
 
     private static string Tail(StringBuilder log)

@@ -62,6 +62,7 @@ internal static partial class SitePublisher
                 "'dotnet test' writes artifacts/notebooks/ci/, which 'publish --preset ci' reads), or pass --from FOLDER.");
         }
         var lessons = sources.Select(s => Lesson.Read(LoadExecuted(Path.Combine(executedFolder, Path.GetFileName(s))))).ToList();
+        Build(siteFolder, _ => { }, probe: true); // can the site be written there? (before npm runs)
         var assets = InstallAssets(repository, log);
 
         // Every page is rendered before anything is written: an error output or a wrong plotly.js refuses here.
@@ -205,7 +206,10 @@ internal static partial class SitePublisher
     /// (marked with <see cref="MarkerFile"/> first) and returns it. On failure the temporary folder is removed.
     /// Temporary folders of earlier publishes that were killed are removed first.
     /// </summary>
-    private static string Build(string siteFolder, Action<string> write)
+    /// <param name="siteFolder">The target.</param>
+    /// <param name="write">Writes the site into the folder it is given.</param>
+    /// <param name="probe">Only check that the folder can be made there: it is removed again.</param>
+    private static string Build(string siteFolder, Action<string> write, bool probe = false)
     {
         var parent = Path.GetDirectoryName(siteFolder)!;
         var name = Path.GetFileName(siteFolder);
@@ -218,6 +222,10 @@ internal static partial class SitePublisher
             File.WriteAllText(Path.Combine(temp, MarkerFile),
                 "This folder was written by 'resnet-notebooks publish', which replaces it on each publish.\n");
             write(temp);
+            if (probe)
+            {
+                RemoveOwnFolder(temp);
+            }
             return temp;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

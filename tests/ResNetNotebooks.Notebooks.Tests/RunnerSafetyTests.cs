@@ -242,10 +242,12 @@ public sealed class RunnerSafetyTests
 
     // --- the kernel child -------------------------------------------------------------------------------------------
 
-    [Fact]
-    public async Task A_kernel_process_that_exits_is_reported_in_one_line_naming_the_cell_and_the_exit_code()
+    [Theory]
+    [InlineData("// leave\nEnvironment.Exit(3);", "cell 2 (`// leave`)", "the process exited with code 3")]
+    [InlineData("// recurse\nint Down(int n) => Down(n + 1) + 1;\nDown(0);", "cell 2 (`// recurse`)", "a stack overflow")]
+    public async Task A_kernel_process_that_ends_mid_cell_is_reported_in_one_line_naming_the_cell_and_the_cause(string cell, string where, string cause)
     {
-        var notebook = Repo.WriteNotebook("exits.ipynb", ["var x = 1;", "// leave\nEnvironment.Exit(3);", "var y = 2;"]);
+        var notebook = Repo.WriteNotebook("exits.ipynb", ["var x = 1;", cell, "var y = 2;"]);
         var copy = Path.Combine(Folder(), "exits.ipynb");
 
         var result = await ChildProcessRunner.RunAsync(notebook, new RunOptions { CellTimeout = TimeSpan.FromSeconds(120) }, copy);
@@ -254,8 +256,8 @@ public sealed class RunnerSafetyTests
         Assert.Equal(2, result.Cell);
         var line = result.Describe();
         Assert.DoesNotContain('\n', line);
-        Assert.Contains("cell 2 (`// leave`)", line);
-        Assert.Contains("the process exited with code 3", line);
+        Assert.Contains(where, line);
+        Assert.Contains(cause, line);
     }
 
     [Theory]
