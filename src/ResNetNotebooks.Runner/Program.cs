@@ -333,12 +333,17 @@ namespace ResNetNotebooks.Runner
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption?.Token ?? CancellationToken.None);
                 foreach (var notebook in notebooks)
                 {
-                    NotebookResult result;
+                    NotebookResult? result;
                     try
                     {
                         result = await ChildProcessRunner.RunAsync(notebook, options, Path.Combine(folder, Path.GetFileName(notebook)), cancel: stop.Token);
                     }
                     catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        result = null;
+                    }
+                    // Ctrl+C in a terminal reaches the kernel child too, which may end before the runner hears of it.
+                    if (result is null || stop.IsCancellationRequested)
                     {
                         var finished = results.Count == 0 ? "no notebook had finished" : $"the executed copies of the {results.Count} finished notebook(s) are in {folder}";
                         error.WriteLine($"{ProgramName} run: stopped by {Interruption?.Name ?? "a cancellation"} while {Path.GetFileName(notebook)} ran; its kernel " +

@@ -290,10 +290,11 @@ public sealed class RunnerSafetyTests
     }
 
     [Theory]
-    [InlineData("TERM", 143)] // 128 + 15
-    [InlineData("INT", 130)] // 128 + 2
-    [InlineData("KILL", 137)] // 128 + 9: the runner cannot clean up, so the child must notice on its own
-    public async Task A_signal_to_the_runner_ends_its_kernel_child_too(string signal, int exitCode)
+    [InlineData("TERM", 143, false)] // 128 + 15
+    [InlineData("INT", 130, false)] // 128 + 2
+    [InlineData("INT", 130, true)] // Ctrl+C in a terminal: the whole process group, the kernel child included
+    [InlineData("KILL", 137, false)] // 128 + 9: the runner cannot clean up, so the child must notice on its own
+    public async Task A_signal_to_the_runner_ends_its_kernel_child_too(string signal, int exitCode, bool wholeGroup)
     {
         var folder = Folder();
         var pidFile = Path.Combine(folder, "child.pid");
@@ -301,8 +302,9 @@ public sealed class RunnerSafetyTests
             $"System.IO.File.WriteAllText(@\"{pidFile}\", Environment.ProcessId.ToString());",
             "while (true) { }",
         ]);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { typeof(RunnerCommandLine).Assembly.Location, "run", notebook, "--out", Path.Combine(folder, "out"), "--cell-timeout", "600" })
+        // setsid: the runner leads a process group of its own, which a signal can be sent to as a terminal does.
+        var start = new ProcessStartInfo("setsid") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "dotnet", typeof(RunnerCommandLine).Assembly.Location, "run", notebook, "--out", Path.Combine(folder, "out"), "--cell-timeout", "600" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -311,7 +313,7 @@ public sealed class RunnerSafetyTests
         _ = runner.StandardOutput.ReadToEndAsync();
         var child = await WaitForChild(pidFile, runner);
 
-        using (var kill = Process.Start("kill", $"-{signal} {runner.Id}"))
+        using (var kill = Process.Start("kill", $"-{signal} {(wholeGroup ? "-- -" : "")}{runner.Id}"))
         {
             await kill.WaitForExitAsync();
         }
