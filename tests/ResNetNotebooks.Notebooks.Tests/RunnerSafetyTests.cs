@@ -202,6 +202,24 @@ public sealed class RunnerSafetyTests
     }
 
     [Fact]
+    public async Task Exec_with_out_the_notebook_itself_is_refused_and_the_notebook_is_unchanged()
+    {
+        var lesson = Lesson();
+        var before = File.ReadAllText(lesson);
+
+        AssertRefused(await Invoke("exec", lesson, "--out", lesson, "--result", Path.Combine(Folder(), "r.json")),
+            RunnerCommandLine.BadUsage, "is the notebook being run");
+        Assert.Equal(before, File.ReadAllText(lesson));
+    }
+
+    [Fact]
+    public async Task Publish_with_a_preset_that_is_not_a_name_is_bad_usage()
+    {
+        // The preset names a folder under artifacts/notebooks/: '../..' would name another.
+        AssertRefused(await Invoke("publish", "--preset", "../.."), RunnerCommandLine.BadUsage, "--preset takes a name of letters");
+    }
+
+    [Fact]
     public async Task Publish_with_out_the_from_folder_is_refused_in_one_line()
     {
         var from = Folder();
