@@ -43,7 +43,8 @@ namespace ResNetNotebooks.Runner
                 return BadUsage;
             }
             // 'run' handles SIGINT and SIGTERM itself: it ends its kernel child, says what was kept and exits with 130 or
-            // 143. (System.CommandLine's termination handler cancels the action too, but cannot tell it which signal came.)
+            // 143. (System.CommandLine's termination handler, ProcessTerminationTimeout, would cancel the action too, but
+            // cannot tell it which signal came, and which of the two handlers runs first is not defined: it stays off.)
             using var interruption = parse.CommandResult.Command.Name == "run" ? new Interruption() : null;
             commands.Interruption = interruption;
             return await parse.InvokeAsync(new InvocationConfiguration
