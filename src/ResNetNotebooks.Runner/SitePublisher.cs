@@ -166,10 +166,10 @@ internal static partial class SitePublisher
     }
 
     /// <summary>
-    /// Reads one executed copy and checks that it was executed: every code cell with code has an execution count
-    /// (a lesson as committed has none; a run that stopped early leaves the rest without one).
+    /// Reads one executed copy and checks that it was executed without errors: no error output, and every code cell
+    /// with code has an execution count (a lesson as committed has none; a run that stopped early leaves the rest without one).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The file is not a notebook, or was not executed to the end.</exception>
+    /// <exception cref="InvalidOperationException">The file is not a notebook, holds an error, or was not executed to the end.</exception>
     internal static NotebookDocument LoadExecuted(string path)
     {
         NotebookDocument notebook;
@@ -191,6 +191,14 @@ internal static partial class SitePublisher
             throw new InvalidOperationException(
                 $"publish: {path} was never executed (none of its code cells has an execution count): --from takes the " +
                 "folder of executed copies that 'resnet-notebooks run' writes (artifacts/notebooks/default/), not the lessons.");
+        }
+        var error = code.SelectMany(c => (c.Cell["outputs"] as JsonArray ?? []).OfType<JsonObject>())
+            .FirstOrDefault(o => o["output_type"]?.GetValue<string>() == "error");
+        if (error is not null)
+        {
+            throw new InvalidOperationException(
+                $"publish: {notebook.Name} holds an error output ({error["ename"]}: {error["evalue"]}); the book is built from " +
+                "notebooks that ran without errors. Fix the notebook and run it again.");
         }
         if (notRun.Count > 0)
         {
