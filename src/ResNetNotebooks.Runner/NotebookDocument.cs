@@ -105,6 +105,21 @@ public sealed class NotebookDocument
         }
     }
 
+    /// <summary>
+    /// Removes the cells the runner injects (tagged <see cref="NotebookParameters.InjectedTag"/>): they belong to one
+    /// executed copy, never to the lesson.
+    /// </summary>
+    /// <returns>How many cells were removed.</returns>
+    public int RemoveInjectedParameters()
+    {
+        var injected = Cells.OfType<JsonObject>().Where(c => Tags(c).Contains(NotebookParameters.InjectedTag)).ToList();
+        foreach (var cell in injected)
+        {
+            Cells.Remove(cell);
+        }
+        return injected.Count;
+    }
+
     /// <summary>The notebook as indented JSON (one space, as Jupyter and VS Code write it).</summary>
     public string ToJson() => _root.ToJsonString(WriteOptions) + "\n";
 
@@ -117,5 +132,8 @@ public sealed class NotebookDocument
     };
 
     /// <summary>Writes the notebook to <paramref name="path"/> atomically (a temporary file, then a rename).</summary>
-    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
+    /// <param name="path">The file to write.</param>
+    /// <param name="keepModeOf">On Unix, a file whose permissions the written file takes (the file being replaced).</param>
+    public void Save(string path, string? keepModeOf = null) =>
+        AtomicFile.WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(ToJson()), keepModeOf);
 }

@@ -21,8 +21,14 @@ namespace ResNetNotebooks.Runner;
 public static class NotebookExecutor
 {
     /// <summary>Runs the notebook and writes its executed copy to <paramref name="outputPath"/>.</summary>
+    /// <param name="notebookPath">The notebook.</param>
+    /// <param name="options">Preset, parameters and timeout.</param>
+    /// <param name="outputPath">Where the executed copy goes.</param>
+    /// <param name="cellStarting">Called with the cell's number and first line before each code cell runs (the child
+    /// process records it, so that the runner can name the cell if the process dies).</param>
     /// <returns>The result; <see cref="NotebookStatus.TimedOut"/> leaves the hung cell running (end the process).</returns>
-    public static async Task<NotebookResult> ExecuteAsync(string notebookPath, RunOptions options, string outputPath)
+    public static async Task<NotebookResult> ExecuteAsync(string notebookPath, RunOptions options, string outputPath,
+        Action<int, string>? cellStarting = null)
     {
         var clock = Stopwatch.StartNew();
         var notebook = NotebookDocument.Load(notebookPath);
@@ -37,6 +43,9 @@ public static class NotebookExecutor
             return new NotebookResult { Notebook = name, Status = NotebookStatus.Error, Error = e.Message };
         }
         notebook.ClearOutputs();
+        // An executed copy given as the notebook carries the cell injected into it: drop it, so that this run's
+        // parameters (or the defaults) apply and injected cells never stack up.
+        notebook.RemoveInjectedParameters();
         NotebookParameters.Inject(notebook, options.Preset, overrides);
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
@@ -69,6 +78,7 @@ public static class NotebookExecutor
             {
                 return Stop(NotebookStatus.Failed, $"the cell is in {kernelName}; this runner executes C# cells only.");
             }
+            cellStarting?.Invoke(number, firstLine);
             cell["execution_count"] = ++executionCount;
             var outputs = (JsonArray)cell["outputs"]!;
             var cellClock = Stopwatch.StartNew();
@@ -77,6 +87,9 @@ public static class NotebookExecutor
             if (await Task.WhenAny(run, Task.Delay(options.CellTimeout)) != run)
             {
                 timings.Add(new CellTiming(number, cellClock.Elapsed.TotalSeconds));
+                // The cell still runs and may still print: stop recording its outputs before the copy is written
+                // (writing while a kernel thread appends failed with "Collection was modified").
+                capture.Close();
                 capture.AddError("Timeout", $"The cell was stopped after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout).");
                 return Stop(NotebookStatus.TimedOut, $"still running after {options.CellTimeout.TotalSeconds:0} s (the per-cell timeout: --cell-timeout, or NOTEBOOK_CELL_TIMEOUT in the tests)");
             }
@@ -167,6 +180,7 @@ public static class NotebookExecutor
         private readonly Dictionary<string, JsonObject> _displays = [];
         private readonly List<JsonObject> _unbound = [];
         private readonly Lock _gate = new();
+        private bool _closed;
 
         public OutputCapture(Kernel kernel, JsonArray outputs, int executionCount)
         {
@@ -175,6 +189,17 @@ public static class NotebookExecutor
             _subscription = kernel.KernelEvents.Subscribe(new Observer(this));
         }
 
+        /// <summary>Stops recording: events that arrive later (from a cell still running) change nothing.</summary>
+        public void Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+            }
+            _subscription.Dispose();
+        }
+
+        /// <summary>Adds an error output (also after <see cref="Close"/>).</summary>
         public void AddError(string name, string message)
         {
             lock (_gate)
@@ -193,6 +218,10 @@ public static class NotebookExecutor
         {
             lock (_gate)
             {
+                if (_closed)
+                {
+                    return;
+                }
                 switch (e)
                 {
                     case DisplayedValueUpdated updated when updated.ValueId is { } id && Bind(id) is { } shown:
@@ -275,7 +304,7 @@ public static class NotebookExecutor
             return data;
         }
 
-        public void Dispose() => _subscription.Dispose();
+        public void Dispose() => Close();
 
         private sealed class Observer(OutputCapture owner) : IObserver<KernelEvent>
         {

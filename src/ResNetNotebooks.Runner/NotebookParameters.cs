@@ -23,15 +23,108 @@ public static partial class NotebookParameters
 
     // A declaration at the start of a line: var, or one of the value types the runner can write a literal for,
     // optionally nullable (int? epochs = null;).
-    [GeneratedRegex(@"^\s*(?:var|(?:int|long|double|float|string|bool)\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(var|(?:int|long|double|float|string|bool)\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*=[ \t]*([^;\n]*)", RegexOptions.Multiline)]
     private static partial Regex Declaration();
+
+    /// <summary>What values a parameter takes, from its declaration (for <c>var</c>, from its initial value).</summary>
+    internal enum Kind
+    {
+        /// <summary>Anything: a <c>var</c> whose initial value is not a literal.</summary>
+        Unknown,
+        /// <summary>int or long.</summary>
+        Whole,
+        /// <summary>double.</summary>
+        Number,
+        /// <summary>float (its literals need the f suffix).</summary>
+        Float,
+        /// <summary>bool.</summary>
+        Boolean,
+        /// <summary>string.</summary>
+        Text,
+    }
+
+    /// <summary>A declared parameter: its kind, whether it takes null, and its declaration as written.</summary>
+    internal sealed record Parameter(string Name, Kind Kind, bool Nullable, string Declaration);
+
+    /// <summary>The parameters a parameters cell declares, with their kinds.</summary>
+    internal static IReadOnlyList<Parameter> Parameters(string parametersSource) =>
+        Declaration().Matches(parametersSource).Select(m =>
+        {
+            var type = m.Groups[1].Value;
+            var nullable = type.EndsWith('?');
+            var kind = type.TrimEnd('?') switch
+            {
+                "int" or "long" => Kind.Whole,
+                "double" => Kind.Number,
+                "float" => Kind.Float,
+                "bool" => Kind.Boolean,
+                "string" => Kind.Text,
+                _ => KindOfLiteral(m.Groups[3].Value.Trim()),
+            };
+            return new Parameter(m.Groups[2].Value, kind, nullable || kind is Kind.Text or Kind.Unknown, m.Value.Trim());
+        }).ToList();
+
+    /// <summary>The kind of a <c>var</c>'s initial value: 10 and 10L are whole, 0.1 a number, 1f a float, true a bool, "x" text.</summary>
+    private static Kind KindOfLiteral(string literal) => literal switch
+    {
+        _ when Regex.IsMatch(literal, @"^-?\d+[lL]?$") => Kind.Whole,
+        _ when Regex.IsMatch(literal, @"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fF]$") => Kind.Float,
+        _ when Regex.IsMatch(literal, @"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[dD]?$") => Kind.Number,
+        "true" or "false" => Kind.Boolean,
+        _ when Regex.IsMatch(literal, @"^[@$]*""") => Kind.Text,
+        _ => Kind.Unknown,
+    };
+
+    /// <summary>
+    /// The C# literal that assigns <paramref name="value"/> (a <c>--param</c> value, or a preset's JSON value as text)
+    /// to <paramref name="parameter"/>, or why it cannot: a whole number for int, a number for double, true or false
+    /// for bool, null only where the declaration takes it; any text for a string.
+    /// </summary>
+    internal static string LiteralFor(Parameter parameter, string value, bool isJsonString, out string? problem)
+    {
+        problem = null;
+        var unquoted = !isJsonString && value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+        if (value == "null" && !isJsonString)
+        {
+            if (parameter.Nullable)
+            {
+                return "null";
+            }
+        }
+        else
+        {
+            switch (parameter.Kind)
+            {
+                case Kind.Whole when !isJsonString && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _):
+                    return value;
+                case Kind.Number or Kind.Float when !isJsonString &&
+                    double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number):
+                    return parameter.Kind == Kind.Float ? value + "f" : value;
+                case Kind.Boolean when !isJsonString && value is "true" or "false":
+                    return value;
+                case Kind.Text:
+                    return StringLiteral(isJsonString ? value : unquoted);
+                case Kind.Unknown:
+                    return isJsonString ? StringLiteral(value) : LiteralFromText(value);
+            }
+        }
+        var takes = parameter.Kind switch
+        {
+            Kind.Whole => "a whole number",
+            Kind.Number or Kind.Float => "a number",
+            Kind.Boolean => "true or false",
+            _ => "a value of its type",
+        };
+        problem = $"{parameter.Name} takes {takes}{(parameter.Nullable ? " or null" : "")}, not '{value}'";
+        return value;
+    }
 
     /// <summary>
     /// The names the parameters cell declares, e.g. <c>var epochs = 10;</c> or <c>int? epochs = null;</c> declares
     /// <c>epochs</c>.
     /// </summary>
     public static IReadOnlyList<string> Declared(string parametersSource) =>
-        Declaration().Matches(parametersSource).Select(m => m.Groups[1].Value).ToList();
+        Declaration().Matches(parametersSource).Select(m => m.Groups[2].Value).ToList();
 
     /// <summary>The presets a notebook defines in its metadata (<c>resnet.presets</c>), in their order there.</summary>
     public static IReadOnlyList<string> Presets(NotebookDocument notebook) =>
@@ -48,13 +141,19 @@ public static partial class NotebookParameters
         NotebookDocument notebook, string? preset, IReadOnlyDictionary<string, string> explicitValues)
     {
         var cell = notebook.Cells.OfType<JsonObject>().FirstOrDefault(c => NotebookDocument.Tags(c).Contains(Tag));
-        var declared = cell is null ? [] : Declared(NotebookDocument.Source(cell));
-        var values = new List<(string Name, string Literal)>();
+        var declared = cell is null ? [] : Parameters(NotebookDocument.Source(cell));
+        // (name, value as text, whether the value is a JSON string, where it came from)
+        var values = new List<(string Name, string Value, bool IsJsonString, string Source)>();
         if (preset is not null)
         {
             if (notebook.Metadata["resnet"]?["presets"]?[preset] is JsonObject overrides)
             {
-                values.AddRange(overrides.Select(kv => (kv.Key, kv.Value is null ? "null" : Literal(kv.Value))));
+                foreach (var (key, node) in overrides)
+                {
+                    var isString = node is not null && node.GetValueKind() == JsonValueKind.String;
+                    var text = node is null ? "null" : isString ? node.GetValue<string>() : Literal(node);
+                    values.Add((key, text, isString, $"preset \"{preset}\""));
+                }
             }
             else if (cell is not null)
             {
@@ -65,7 +164,7 @@ public static partial class NotebookParameters
                     $"under resnet.presets ({{}} runs the defaults).");
             }
         }
-        values.AddRange(explicitValues.Select(kv => (kv.Key, LiteralFromText(kv.Value))));
+        values.AddRange(explicitValues.Select(kv => (kv.Key, kv.Value, false, $"--param {kv.Key}={kv.Value}")));
 
         if (values.Count > 0 && cell is null)
         {
@@ -73,14 +172,25 @@ public static partial class NotebookParameters
                 $"{notebook.Name} has no cell tagged \"{Tag}\", so its parameters cannot be set " +
                 $"({string.Join(", ", values.Select(v => v.Name))}). Tag the cell that declares the defaults with \"{Tag}\".");
         }
-        var unknown = values.Select(v => v.Name).Where(n => !declared.Contains(n)).Distinct().ToList();
+        var unknown = values.Select(v => v.Name).Where(n => declared.All(d => d.Name != n)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException(
                 $"{notebook.Name} has no parameter {string.Join(", ", unknown)}; its parameters cell declares " +
-                $"{(declared.Count == 0 ? "none" : string.Join(", ", declared))}. Check the name (case matters).");
+                $"{(declared.Count == 0 ? "none" : string.Join(", ", declared.Select(d => d.Name)))}. Check the name (case matters).");
         }
-        return values;
+        var literals = new List<(string Name, string Literal)>();
+        foreach (var (name, value, isString, source) in values)
+        {
+            var parameter = declared.First(d => d.Name == name);
+            var literal = LiteralFor(parameter, value, isString, out var problem);
+            if (problem is not null)
+            {
+                throw new ArgumentException($"{problem} ({source}; {notebook.Name} declares `{parameter.Declaration}`).");
+            }
+            literals.Add((name, literal));
+        }
+        return literals;
     }
 
     /// <summary>

@@ -34,18 +34,25 @@ namespace ResNetNotebooks.Runner
         /// <summary>Runs the command line writing to <paramref name="output"/> and <paramref name="error"/>; returns the exit code.</summary>
         public static async Task<int> InvokeAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
         {
-            var parse = new Commands().Root.Parse(args);
+            var commands = new Commands();
+            var parse = commands.Root.Parse(args);
             if (parse.Action is ParseErrorAction)
             {
                 // System.CommandLine would print every error, then the help, and exit 1; bad usage here is one line and 2.
                 error.WriteLine(DescribeErrors(parse));
                 return BadUsage;
             }
+            // 'run' handles SIGINT and SIGTERM itself: it ends its kernel child, says what was kept and exits with 130 or
+            // 143. (System.CommandLine's termination handler, ProcessTerminationTimeout, would cancel the action too, but
+            // cannot tell it which signal came, and which of the two handlers runs first is not defined: it stays off.)
+            using var interruption = parse.CommandResult.Command.Name == "run" ? new Interruption() : null;
+            commands.Interruption = interruption;
             return await parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = output,
                 Error = error,
-                // Ctrl+C ends the runner and its notebook processes at once, as before (no graceful-cancel wait).
+                // The other commands end at once on Ctrl+C, as .NET does by default; an 'exec' child started by 'run'
+                // also ends when the runner does (ExitWhenStandardInputCloses).
                 ProcessTerminationTimeout = null,
             });
         }
@@ -54,6 +61,9 @@ namespace ResNetNotebooks.Runner
         private sealed class Commands
         {
             public RootCommand Root { get; }
+
+            /// <summary>SIGINT and SIGTERM for 'run' (set for 'run' only).</summary>
+            public Interruption? Interruption { get; set; }
 
             private readonly Option<string?> _preset = new("--preset")
             {
@@ -79,13 +89,7 @@ namespace ResNetNotebooks.Runner
 
             public Commands()
             {
-                _preset.Validators.Add(result =>
-                {
-                    if (result.GetValueOrDefault<string?>() is { } name && !PresetName().IsMatch(name))
-                    {
-                        result.AddError($"--preset takes a name of letters, digits, '.', '_' and '-', not '{name}'.");
-                    }
-                });
+                _preset.Validators.Add(ValidatePresetName);
                 _param.Validators.Add(result =>
                 {
                     foreach (var pair in result.GetValueOrDefault<string[]>() ?? [])
@@ -112,12 +116,12 @@ namespace ResNetNotebooks.Runner
                     Arity = ArgumentArity.ZeroOrMore,
                     Description = "The notebooks to run (default: every notebook in the repository's notebooks/ folder).",
                 };
-                var outFolder = new Option<string?>("--out")
+                var outFolder = NotEmpty(new Option<string?>("--out")
                 {
                     HelpName = "FOLDER",
-                    Description = "Where the executed copies with their outputs go " +
+                    Description = "Where the executed copies with their outputs go; never a folder of the notebooks being run " +
                                   "(default: artifacts/notebooks/<preset>/, or artifacts/notebooks/default/ without a preset).",
-                };
+                });
                 var command = new Command("run",
                     "Executes notebooks, each in its own kernel, and prints one line per notebook. " +
                     "Exit code 0 when every notebook passed, 1 otherwise, 2 for bad usage.")
@@ -125,20 +129,26 @@ namespace ResNetNotebooks.Runner
                     notebooks, _preset, _param, _cellTimeout, outFolder,
                 };
                 RefuseOptionsAsNotebooks(notebooks, command);
-                command.SetAction((parse, _) => RunAsync(parse, parse.GetValue(notebooks) ?? [], parse.GetValue(outFolder)));
+                command.SetAction((parse, cancel) => RunAsync(parse, parse.GetValue(notebooks) ?? [], parse.GetValue(outFolder), cancel));
                 return command;
             }
 
             private Command Exec()
             {
                 var notebook = new Argument<string>("NOTEBOOK.ipynb") { Description = "The notebook to run." };
-                var outFile = new Option<string>("--out") { Required = true, HelpName = "FILE", Description = "Where the executed copy goes." };
-                var result = new Option<string>("--result") { Required = true, HelpName = "FILE", Description = "Where the result goes (JSON)." };
+                var outFile = NotEmpty(new Option<string>("--out") { Required = true, HelpName = "FILE", Description = "Where the executed copy goes." });
+                var result = NotEmpty(new Option<string>("--result") { Required = true, HelpName = "FILE", Description = "Where the result goes (JSON)." });
+                var withParent = new Option<bool>(ChildProcessRunner.ExitWithParentOption)
+                {
+                    Hidden = true,
+                    Description = "Exit when standard input closes: 'run' passes it, so that the child ends with the runner.",
+                };
                 var command = new Command("exec", "Executes one notebook in this process (what 'run' starts per notebook; the tests use it too).")
                 {
-                    notebook, outFile, result, _preset, _param, _cellTimeout,
+                    notebook, outFile, result, _preset, _param, _cellTimeout, withParent,
                 };
-                command.SetAction((parse, _) => ExecAsync(Options(parse), parse.GetValue(notebook)!, parse.GetValue(outFile)!, parse.GetValue(result)!));
+                command.SetAction((parse, _) => ExecAsync(Options(parse), parse.GetValue(notebook)!, parse.GetValue(outFile)!, parse.GetValue(result)!,
+                    parse.GetValue(withParent), parse.InvocationConfiguration.Error));
                 return command;
             }
 
@@ -165,17 +175,19 @@ namespace ResNetNotebooks.Runner
                     HelpName = "NAME",
                     Description = "Publishes what 'run --preset NAME' wrote, artifacts/notebooks/NAME/ (ci: what dotnet test wrote).",
                 };
-                var from = new Option<string?>("--from")
+                preset.Validators.Add(ValidatePresetName);
+                var from = NotEmpty(new Option<string?>("--from")
                 {
                     HelpName = "FOLDER",
                     Description = "The executed notebooks to publish (default: artifacts/notebooks/<preset>/, or " +
                                   "artifacts/notebooks/default/ without --preset: what 'run' wrote).",
-                };
-                var outFolder = new Option<string?>("--out")
+                });
+                var outFolder = NotEmpty(new Option<string?>("--out")
                 {
                     HelpName = "FOLDER",
-                    Description = "Where the site goes, emptied first (default: artifacts/site/).",
-                };
+                    Description = "Where the site goes (default: artifacts/site/). It is replaced once the new site is complete, " +
+                                  "so it must be a new or empty folder, or a site publish wrote before.",
+                });
                 var command = new Command("publish",
                     "Turns the executed notebooks into a static web book that works offline: an index, one page per lesson " +
                     "with every output, the library's source files. Needs npm once (npm ci in site/).")
@@ -202,11 +214,24 @@ namespace ResNetNotebooks.Runner
                     }
                     catch (InvalidOperationException e)
                     {
-                        error.WriteLine(e.Message);
+                        error.WriteLine($"{ProgramName} {e.Message}");
                         return NotebookFailed;
                     }
                 });
                 return command;
+            }
+
+            /// <summary>An option naming a file or folder refuses an empty value (a path cannot be empty).</summary>
+            private static T NotEmpty<T>(T option) where T : Option
+            {
+                option.Validators.Add(result =>
+                {
+                    if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                    {
+                        result.AddError($"{option.Name} takes a {option.HelpName?.ToLowerInvariant() ?? "path"}, not an empty value.");
+                    }
+                });
+                return option;
             }
 
             /// <summary>
@@ -227,6 +252,14 @@ namespace ResNetNotebooks.Runner
                     }
                 });
 
+            private static void ValidatePresetName(OptionResult result)
+            {
+                if (result.GetValueOrDefault<string?>() is { } name && !PresetName().IsMatch(name))
+                {
+                    result.AddError($"--preset takes a name of letters, digits, '.', '_' and '-', not '{name}'.");
+                }
+            }
+
             private RunOptions Options(ParseResult parse)
             {
                 var parameters = new Dictionary<string, string>();
@@ -243,7 +276,7 @@ namespace ResNetNotebooks.Runner
                 };
             }
 
-            private async Task<int> RunAsync(ParseResult parse, string[] files, string? outFolder)
+            private async Task<int> RunAsync(ParseResult parse, string[] files, string? outFolder, CancellationToken cancel)
             {
                 var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
                 var options = Options(parse);
@@ -251,7 +284,14 @@ namespace ResNetNotebooks.Runner
                 List<string> notebooks;
                 if (files.Length > 0)
                 {
-                    notebooks = files.Select(Path.GetFullPath).ToList();
+                    // The same file named twice runs once.
+                    notebooks = files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
+                    if (notebooks.FirstOrDefault(Directory.Exists) is { } folderGiven)
+                    {
+                        error.WriteLine($"{ProgramName} run: {folderGiven} is a folder; name the notebooks in it " +
+                                        $"({Path.Combine(folderGiven, "*.ipynb")}), or give no notebook to run the repository's lessons.");
+                        return BadUsage;
+                    }
                 }
                 else if (repo is not null)
                 {
@@ -275,15 +315,42 @@ namespace ResNetNotebooks.Runner
                         return BadUsage;
                     }
                 }
+                if (ParameterProblem(notebooks, options) is { } parameterProblem)
+                {
+                    error.WriteLine($"{ProgramName} run: {parameterProblem}");
+                    return BadUsage;
+                }
 
                 var folder = Path.GetFullPath(outFolder ?? DefaultOutputFolder(repo, options.Preset));
+                if (OutputFolderProblem(folder, notebooks, repo) is { } refused)
+                {
+                    error.WriteLine($"{ProgramName} run: {refused.Problem}");
+                    return refused.Code;
+                }
                 output.WriteLine($"Running {notebooks.Count} notebook(s), " +
                                  $"{(options.Preset is null ? "their own defaults" : $"preset '{options.Preset}'")}, " +
-                                 $"cell timeout {options.CellTimeout.TotalSeconds:0} s.");
+                                 $"cell timeout {FormatSeconds(options.CellTimeout.TotalSeconds)} s.");
                 var results = new List<NotebookResult>();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption?.Token ?? CancellationToken.None);
                 foreach (var notebook in notebooks)
                 {
-                    var result = await ChildProcessRunner.RunAsync(notebook, options, Path.Combine(folder, Path.GetFileName(notebook)));
+                    NotebookResult? result;
+                    try
+                    {
+                        result = await ChildProcessRunner.RunAsync(notebook, options, Path.Combine(folder, Path.GetFileName(notebook)), cancel: stop.Token);
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                    {
+                        result = null;
+                    }
+                    // Ctrl+C in a terminal reaches the kernel child too, which may end before the runner hears of it.
+                    if (result is null || stop.IsCancellationRequested)
+                    {
+                        var finished = results.Count == 0 ? "no notebook had finished" : $"the executed copies of the {results.Count} finished notebook(s) are in {folder}";
+                        error.WriteLine($"{ProgramName} run: stopped by {Interruption?.Name ?? "a cancellation"} while {Path.GetFileName(notebook)} ran; its kernel " +
+                                        $"process was ended and {finished}.");
+                        return Interruption?.ExitCode ?? NotebookFailed;
+                    }
                     results.Add(result);
                     output.WriteLine(result.Describe());
                 }
@@ -291,6 +358,98 @@ namespace ResNetNotebooks.Runner
                 output.WriteLine($"Executed notebooks with their outputs: {folder}");
                 output.WriteLine($"{passed} passed, {results.Count - passed} failed");
                 return passed == results.Count ? Success : NotebookFailed;
+            }
+
+            /// <summary>
+            /// Why the executed copies cannot go to <paramref name="folder"/>, with the exit code, or null: it is a file,
+            /// it would overwrite a notebook being run or a lesson (a notebook that was never executed), two notebooks
+            /// would write the same copy, or it cannot be written.
+            /// </summary>
+            private static (string Problem, int Code)? OutputFolderProblem(string folder, IReadOnlyList<string> notebooks, string? repo)
+            {
+                if (File.Exists(folder))
+                {
+                    return ($"--out {folder} is a file; give the folder the executed copies go to.", BadUsage);
+                }
+                if (repo is not null && SitePublisher.IsSameOrInside(folder, Path.Combine(repo, "notebooks")))
+                {
+                    return ($"--out {folder} is the repository's lessons folder; the executed copies would replace the lessons. " +
+                            "Give another folder (the default is artifacts/notebooks/<preset>/).", BadUsage);
+                }
+                var clash = notebooks.GroupBy(n => Path.GetFileName(n), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+                if (clash is not null)
+                {
+                    return ($"{string.Join(" and ", clash)} have the same name, so their executed copies would both be " +
+                            $"{Path.Combine(folder, clash.Key)}; run them with different --out folders.", BadUsage);
+                }
+                foreach (var notebook in notebooks)
+                {
+                    var copy = Path.Combine(folder, Path.GetFileName(notebook));
+                    if (copy == notebook)
+                    {
+                        return ($"--out {folder} holds {Path.GetFileName(notebook)}, the notebook being run: its executed copy " +
+                                "would replace it. Give another folder (the default is artifacts/notebooks/<preset>/).", BadUsage);
+                    }
+                    if (File.Exists(copy) && IsNeverExecuted(copy))
+                    {
+                        return ($"--out {folder} holds {Path.GetFileName(notebook)}, a notebook that was never executed (no execution " +
+                                "counts), which the executed copy would replace; give another folder, or move that notebook away.", BadUsage);
+                    }
+                }
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    var probe = Path.Combine(folder, $".resnet-notebooks-probe-{Guid.NewGuid():N}");
+                    File.WriteAllText(probe, "");
+                    File.Delete(probe);
+                    return null;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return ($"cannot write the executed copies to --out {folder} ({e.Message.TrimEnd('.')}); give a folder you can write.", NotebookFailed);
+                }
+            }
+
+            /// <summary>A notebook with code and no execution count at all: a lesson as committed, not an executed copy.</summary>
+            private static bool IsNeverExecuted(string path)
+            {
+                try
+                {
+                    var code = NotebookDocument.Load(path).Cells.OfType<System.Text.Json.Nodes.JsonObject>()
+                        .Where(c => NotebookDocument.CellType(c) == "code" && !string.IsNullOrWhiteSpace(NotebookDocument.Source(c)))
+                        .ToList();
+                    return code.Count > 0 && code.All(c => c["execution_count"] is null);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    return false; // not a notebook anyone could lose: the copy replaces it
+                }
+            }
+
+            /// <summary>The first notebook whose preset or --param values do not fit its parameters cell, or null.</summary>
+            private static string? ParameterProblem(IEnumerable<string> notebooks, RunOptions options)
+            {
+                foreach (var notebook in notebooks)
+                {
+                    NotebookDocument document;
+                    try
+                    {
+                        document = NotebookDocument.Load(notebook);
+                    }
+                    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                    {
+                        continue; // reported by its own run
+                    }
+                    try
+                    {
+                        NotebookParameters.Resolve(document, options.Preset, options.Parameters);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        return e.Message;
+                    }
+                }
+                return null;
             }
 
             private static IReadOnlyList<string> PresetsOrNone(string notebook)
@@ -305,21 +464,53 @@ namespace ResNetNotebooks.Runner
                 }
             }
 
-            private static async Task<int> ExecAsync(RunOptions options, string notebook, string outFile, string resultFile)
+            private static async Task<int> ExecAsync(RunOptions options, string notebook, string outFile, string resultFile, bool exitWithParent, TextWriter error)
             {
+                if (exitWithParent)
+                {
+                    ChildProcessRunner.ExitWhenStandardInputCloses();
+                }
+                notebook = Path.GetFullPath(notebook);
+                if (Path.GetFullPath(outFile) == notebook)
+                {
+                    error.WriteLine($"{ProgramName} exec: --out {outFile} is the notebook being run; its executed copy would replace it. Give another file.");
+                    return BadUsage;
+                }
+                // Where the result goes must be writable before the notebook runs for minutes.
+                if (TryWriteResult(resultFile, new NotebookResult { Notebook = Path.GetFileName(notebook), Status = NotebookStatus.Error }, error) is false)
+                {
+                    return NotebookFailed;
+                }
+                File.Delete(resultFile);
                 NotebookResult result;
                 try
                 {
-                    result = await NotebookExecutor.ExecuteAsync(notebook, options, outFile);
+                    result = await NotebookExecutor.ExecuteAsync(notebook, options, outFile,
+                        (cell, firstLine) => ChildProcessRunner.WriteRunningCell(resultFile, cell, firstLine));
                 }
                 catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
                 {
                     result = new NotebookResult { Notebook = Path.GetFileName(notebook), Status = NotebookStatus.Error, Error = e.Message };
                 }
-                File.WriteAllText(resultFile, JsonSerializer.Serialize(result, NotebookResult.Json));
+                var written = TryWriteResult(resultFile, result, error);
+                ChildProcessRunner.DeleteRunningCell(resultFile);
                 // A timed-out cell is still running on a kernel thread: leave the process at once.
-                Environment.Exit(result.Status == NotebookStatus.Passed ? Success : NotebookFailed);
+                Environment.Exit(written && result.Status == NotebookStatus.Passed ? Success : NotebookFailed);
                 return Success;
+            }
+
+            private static bool TryWriteResult(string resultFile, NotebookResult result, TextWriter error)
+            {
+                try
+                {
+                    ResNetNotebooks.Native.AtomicFile.WriteAllText(resultFile, JsonSerializer.Serialize(result, NotebookResult.Json));
+                    return true;
+                }
+                catch (IOException e)
+                {
+                    error.WriteLine($"{ProgramName} exec: --result: {e.Message} Give a --result in a folder you can write.");
+                    return false;
+                }
             }
 
             private static int StripNotebooks(string[] files, TextWriter error)
@@ -329,9 +520,20 @@ namespace ResNetNotebooks.Runner
                 {
                     try
                     {
+                        if (!OperatingSystem.IsWindows() && File.Exists(file) &&
+                            (File.GetUnixFileMode(file) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+                        {
+                            // Read-only says "do not change this file": refuse rather than replace it.
+                            error.WriteLine($"{ProgramName} strip: {file} is read-only (mode {Convert.ToString((int)File.GetUnixFileMode(file), 8)}), " +
+                                            $"so it is left as it is; make it writable (chmod u+w {file}) to strip it.");
+                            code = NotebookFailed;
+                            continue;
+                        }
                         var notebook = NotebookDocument.Load(file);
                         notebook.ClearOutputs();
-                        notebook.Save(file);
+                        notebook.RemoveInjectedParameters();
+                        // The stripped file keeps the original's permissions (a temporary file, then a rename).
+                        notebook.Save(file, keepModeOf: file);
                     }
                     catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
                     {
@@ -343,22 +545,77 @@ namespace ResNetNotebooks.Runner
             }
         }
 
+        /// <summary>
+        /// SIGINT (Ctrl+C) and SIGTERM while <c>run</c> runs: the first one cancels <see cref="Token"/> instead of ending
+        /// the process, so that <c>run</c> can end its kernel child and say what was kept; the exit code is 128 + the
+        /// signal's number, as a shell reports it. If <c>run</c> has not ended 5 s later, the process exits anyway.
+        /// </summary>
+        internal sealed class Interruption : IDisposable
+        {
+            private readonly CancellationTokenSource _source = new();
+            private readonly List<System.Runtime.InteropServices.PosixSignalRegistration> _registrations = [];
+            private volatile int _signal;
+
+            public Interruption()
+            {
+                if (OperatingSystem.IsWindows() || OperatingSystem.IsBrowser() || OperatingSystem.IsAndroid() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS())
+                {
+                    return;
+                }
+                foreach (var (signal, number) in new[] { (System.Runtime.InteropServices.PosixSignal.SIGINT, 2), (System.Runtime.InteropServices.PosixSignal.SIGTERM, 15) })
+                {
+                    _registrations.Add(System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, context =>
+                    {
+                        context.Cancel = true;
+                        if (Interlocked.CompareExchange(ref _signal, number, 0) != 0)
+                        {
+                            return; // a second signal while stopping changes nothing
+                        }
+                        _source.Cancel();
+                        _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => Environment.Exit(ExitCode), TaskScheduler.Default);
+                    }));
+                }
+            }
+
+            /// <summary>Cancelled by the first SIGINT or SIGTERM.</summary>
+            public CancellationToken Token => _source.Token;
+
+            /// <summary>The signal's name for a message.</summary>
+            public string Name => _signal == 15 ? "SIGTERM" : "SIGINT (Ctrl+C)";
+
+            /// <summary>128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.</summary>
+            public int ExitCode => 128 + (_signal == 0 ? 2 : _signal);
+
+            public void Dispose()
+            {
+                _registrations.ForEach(r => r.Dispose());
+                _source.Dispose();
+            }
+        }
+
         [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
         private static partial Regex PresetName();
 
-        /// <summary>Seconds for <c>--cell-timeout</c>: a positive finite number up to <see cref="RunOptions.MaxCellTimeout"/>.</summary>
+        /// <summary>
+        /// Seconds for <c>--cell-timeout</c>: a finite number from <see cref="RunOptions.MinCellTimeout"/> (1 ms, the
+        /// resolution of the timer that enforces it; 1e-300 s would be 0) up to <see cref="RunOptions.MaxCellTimeout"/>.
+        /// </summary>
         private static double ParseSeconds(ArgumentResult result)
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            var max = RunOptions.MaxCellTimeout.TotalSeconds;
+            var (min, max) = (RunOptions.MinCellTimeout.TotalSeconds, RunOptions.MaxCellTimeout.TotalSeconds);
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
-                double.IsFinite(seconds) && seconds > 0 && seconds <= max)
+                double.IsFinite(seconds) && seconds >= min && seconds <= max)
             {
                 return seconds;
             }
-            result.AddError($"--cell-timeout takes a number of seconds above 0 and at most {max:0} (7 days), not '{text}'.");
+            result.AddError($"--cell-timeout takes a number of seconds from {min.ToString(CultureInfo.InvariantCulture)} to {max:0} (7 days), not '{text}'.");
             return 0;
         }
+
+        /// <summary>Seconds for a message: whole seconds, or up to three decimals below 10 s.</summary>
+        private static string FormatSeconds(double seconds) =>
+            seconds.ToString(seconds < 10 ? "0.###" : "0", CultureInfo.InvariantCulture);
 
         /// <summary>One line for a failed parse: the first error, a suggestion for a mistyped name, where to find help.</summary>
         private static string DescribeErrors(ParseResult parse)

@@ -12,6 +12,9 @@ public sealed record RunOptions
     /// </summary>
     public static readonly TimeSpan KernelStartTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The shortest per-cell timeout the command line accepts: 1 ms, the resolution of the timer that enforces it.</summary>
+    public static readonly TimeSpan MinCellTimeout = TimeSpan.FromMilliseconds(1);
+
     /// <summary>The longest per-cell timeout the command line accepts.</summary>
     public static readonly TimeSpan MaxCellTimeout = TimeSpan.FromDays(7);
 

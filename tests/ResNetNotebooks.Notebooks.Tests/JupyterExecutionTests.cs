@@ -74,10 +74,9 @@ public sealed class PlotlyInteractiveTests
         await AssertChartDrawsOnce(notebook, chartCell: 2);
     }
 
-    [JupyterFact(Skip = "Known failure, evidence in the closing note of issue 14: Plotly.NET.Interactive referenced after " +
-                        "the set-up cell registers its own chart formatter, which loads require.js and plotly.js from a CDN, so " +
-                        "the chart does not draw offline. The fix belongs in the library (NotebookSetup re-registering its " +
-                        "formatter when a kernel extension loads); remove this Skip with it.")]
+    // Failed before issue 22 (the extension's CDN formatter replaced the set-up's): NotebookFormatters now registers
+    // the offline formatter for GenericChart's union cases, which the kernel prefers to the extension's GenericChart one.
+    [JupyterFact]
     public async Task A_chart_draws_offline_once_when_the_learner_references_Plotly_NET_Interactive_after_the_set_up()
     {
         var (references, setUp) = LessonCells();

@@ -24,16 +24,8 @@ public sealed class KernelVersionTests
             restore.WaitForExit();
             Assert.Equal(0, restore.ExitCode);
         }
-        // Where the restored tool is: NUGET_PACKAGES when set, but `dotnet tool restore` reuses a copy its per-user
-        // resolver cache already knows (in the default folder) instead of downloading it into a new NUGET_PACKAGES.
-        var folders = new[]
-        {
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
-            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-        };
-        var toolFolder = folders.Where(f => !string.IsNullOrEmpty(f)).Select(f => Path.Combine(f!, "microsoft.dotnet-interactive", tool))
-            .FirstOrDefault(Directory.Exists);
-        Assert.True(toolFolder is not null, $"dotnet-interactive {tool} was restored but is in none of: {string.Join(", ", folders.Where(f => !string.IsNullOrEmpty(f)))}");
+        var toolFolder = RestoredToolFolder("microsoft.dotnet-interactive", tool, out var searched);
+        Assert.True(toolFolder is not null, $"dotnet-interactive {tool} was restored but is in none of: {string.Join(", ", searched)}");
         var toolKernel = Directory.GetFiles(toolFolder!, "Microsoft.DotNet.Interactive.dll", SearchOption.AllDirectories).First();
 
         var runnerKernel = InformationalVersion(typeof(Microsoft.DotNet.Interactive.Kernel).Assembly);
@@ -41,5 +33,51 @@ public sealed class KernelVersionTests
 
         Assert.Equal(pinned, runnerKernel);
         Assert.Equal(pinned, bundled);
+    }
+
+    /// <summary>
+    /// Where <c>dotnet tool run</c> finds a restored local tool, looked up as the SDK does: first its per-user resolver
+    /// cache (<c>$DOTNET_CLI_HOME/.dotnet/toolResolverCache/1/&lt;package id&gt;</c>, default home: the user's), whose
+    /// entries name the tool's executable, which may lie in another package folder than the current NUGET_PACKAGES
+    /// (the folder of an earlier restore); then the package folders a restore writes to (NUGET_PACKAGES, ~/.nuget/packages).
+    /// </summary>
+    /// <returns>The tool package's folder, or null; <paramref name="searched"/> lists the places looked at.</returns>
+    internal static string? RestoredToolFolder(string packageId, string version, out List<string> searched)
+    {
+        searched = [];
+        var home = Environment.GetEnvironmentVariable("DOTNET_CLI_HOME") is { Length: > 0 } cliHome
+            ? cliHome
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var cache = Path.Combine(home, ".dotnet", "toolResolverCache", "1", packageId);
+        searched.Add(cache);
+        if (File.Exists(cache) && JsonNode.Parse(File.ReadAllText(cache)) is JsonArray entries)
+        {
+            foreach (var entry in entries.OfType<JsonObject>())
+            {
+                if (entry["Version"]?.GetValue<string>() == version && entry["PathToExecutable"]?.GetValue<string>() is { } executable &&
+                    File.Exists(executable))
+                {
+                    return Path.GetDirectoryName(executable);
+                }
+            }
+        }
+        foreach (var folder in new[]
+                 {
+                     Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+                     Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+                 })
+        {
+            if (string.IsNullOrEmpty(folder))
+            {
+                continue;
+            }
+            var package = Path.Combine(folder, packageId, version);
+            searched.Add(package);
+            if (Directory.Exists(package))
+            {
+                return package;
+            }
+        }
+        return null;
     }
 }

@@ -77,7 +77,7 @@ public sealed class RunnerCommandLineTests
     [InlineData("ten")]
     public async Task A_cell_timeout_that_is_not_a_sensible_number_of_seconds_exits_2(string value)
     {
-        AssertBadUsage(await Invoke("run", "--cell-timeout", value), $"--cell-timeout takes a number of seconds above 0 and at most 604800 (7 days), not '{value}'");
+        AssertBadUsage(await Invoke("run", "--cell-timeout", value), $"--cell-timeout takes a number of seconds from 0.001 to 604800 (7 days), not '{value}'");
     }
 
     [Fact]

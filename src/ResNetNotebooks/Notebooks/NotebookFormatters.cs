@@ -31,6 +31,7 @@ public static class NotebookFormatters
         Formatter.Register<long[]>(shape => $"<code>{ShapeText.Of(shape)}</code>", Html);
         Formatter.Register<long[]>(ShapeText.Of, Text);
         Formatter.Register<GenericChart>(PlotlyHtml.Fragment, Html);
+        RegisterChartCases();
         Formatter.Register<IHtmlRenderable>(x => x.ToHtml(), Html);
         Formatter.Register<IHtmlRenderable>(x => x.ToString() ?? "", Text);
 
@@ -40,6 +41,22 @@ public static class NotebookFormatters
         RegisterTable<TimingComparison>(InspectionTables.ToTable);
         RegisterTable<TrainingOptions>(TrainingOptionsView.ToTable);
         HookXPlot();
+    }
+
+    /// <summary>
+    /// Plotly.NET.Interactive's kernel extension, loaded when a learner adds <c>#r "nuget: Plotly.NET.Interactive"</c>
+    /// (as Plotly.NET's documentation says) in a cell after the set-up, registers its own formatter for
+    /// <see cref="GenericChart"/>, whose HTML loads require.js and plotly.js from a CDN: offline, an empty chart. The
+    /// kernel picks the formatter of the most specific type, whatever the order of registration, and every chart is
+    /// one of GenericChart's union cases (Chart, MultiChart): registered for those, the offline formatter always wins.
+    /// </summary>
+    private static void RegisterChartCases()
+    {
+        foreach (var chartCase in typeof(GenericChart).GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic)
+                     .Where(t => t.IsSubclassOf(typeof(GenericChart))))
+        {
+            Formatter.Register(chartCase, (chart, writer) => writer.Write(PlotlyHtml.Fragment((GenericChart)chart)), Html);
+        }
     }
 
     private static void RegisterTable<T>(Func<T, HtmlTable> table)

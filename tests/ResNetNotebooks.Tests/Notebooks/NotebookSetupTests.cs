@@ -102,6 +102,33 @@ public sealed class NotebookSetupTests
     }
 
     [Fact]
+    public void A_chart_stays_offline_when_Plotly_NET_Interactive_registers_its_formatter_after_the_set_up()
+    {
+        NotebookFormatters.Register();
+        // What Plotly.NET.Interactive's kernel extension does when a later cell references the package (its
+        // FormatterKernelExtension registers a text/html formatter for GenericChart that loads plotly.js from a CDN).
+        Formatter.Register<Plotly.NET.GenericChart>((_, writer) =>
+            writer.Write("<script>require.config({paths: {plotly: 'https://cdn.plot.ly/plotly-2.28.0.min'}});</script>"), "text/html");
+        try
+        {
+            var line = Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 });
+            var grid = Plotly.NET.CSharp.Chart.Grid([line, line], 1, 2); // a MultiChart, the other kind of chart
+
+            foreach (var html in new[] { line.ToDisplayString("text/html"), grid.ToDisplayString("text/html") })
+            {
+                Assert.Contains("Plotly.newPlot(", html);
+                Assert.Contains("plotly.js is not loaded in this page", html); // the set-up's offline formatter
+                Assert.DoesNotContain("cdn.plot.ly", html);
+            }
+        }
+        finally
+        {
+            Formatter.ResetToDefault();
+            NotebookFormatters.Register();
+        }
+    }
+
+    [Fact]
     public void The_notebook_script_and_a_standalone_page_carry_plotly_js_itself()
     {
         var chart = Plotly.NET.CSharp.Chart.Point<double, double, string>(new[] { 1.0 }, new[] { 2.0 });
