@@ -73,7 +73,7 @@ public sealed class ResNetFamilyTests
             path, new RunOptions { Preset = "ci", CellTimeout = TimeSpan.FromSeconds(NotebookExecutionTests.CellTimeoutSeconds) }, output);
 
         Assert.True(result.Status == NotebookStatus.Passed, result.Describe());
-        var verdict = ExerciseThreeVerdict(File.ReadAllText(output));
+        var verdict = System.Net.WebUtility.HtmlDecode(ExerciseThreeVerdict(File.ReadAllText(output)));
         Assert.Contains("Not quite: with the library's weights your network computes something else", verdict, StringComparison.Ordinal);
         Assert.DoesNotContain("Correct", verdict, StringComparison.Ordinal);
     }
