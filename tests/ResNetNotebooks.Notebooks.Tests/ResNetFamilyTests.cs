@@ -5,8 +5,9 @@ namespace ResNetNotebooks.Notebooks.Tests;
 
 /// <summary>
 /// Notebook 06's exercise 3 answered the way a learner might answer it wrongly: a bottleneck with the right layers, the
-/// right parameter count and the right output shape that never adds its shortcut. The check compares what the block
-/// computes with the library's weights, so it must say "Not quite".
+/// right parameter count and the right output shape that never adds its shortcut, or that puts the stride on the first
+/// 1×1 convolution. The check compares what the block computes with the library's weights, so it must say "Not quite",
+/// and for the stride it must name the stride.
 /// </summary>
 public sealed class ResNetFamilyTests
 {
@@ -14,37 +15,49 @@ public sealed class ResNetFamilyTests
 
     private const string ExerciseLine = "Func<BlockSpec, nn.Module<Tensor, Tensor>>? myBottleneck = null;";
 
-    /// <summary>A learner's bottleneck, d2l-style and torchvision-named, whose forward pass forgets the shortcut.</summary>
-    private const string NoShortcutBlock = """
-        class NoShortcutBottleneck : nn.Module<Tensor, Tensor>
-        {
-            private readonly nn.Module<Tensor, Tensor> conv1, bn1, conv2, bn2, conv3, bn3;
-            private readonly nn.Module<Tensor, Tensor>? downsample;
-
-            public NoShortcutBottleneck(BlockSpec spec) : base(nameof(NoShortcutBottleneck))
+    /// <summary>
+    /// A learner's bottleneck, d2l-style and torchvision-named, with one mistake: <paramref name="mistake"/> is
+    /// "no-shortcut" (the forward pass never adds it) or "stride-on-1x1" (the paper's place for the stride, not torchvision's).
+    /// </summary>
+    private static string WrongBlock(string mistake)
+    {
+        var (stride1, stride3) = mistake == "stride-on-1x1" ? ("spec.Stride", "1") : ("1", "spec.Stride");
+        var output = mistake == "no-shortcut"
+            ? "nn.functional.relu(bn3.call(conv3.call(Y)))   // the shortcut is never added"
+            : "nn.functional.relu(bn3.call(conv3.call(Y)) + (downsample is null ? X : downsample.call(X)))";
+        return $$"""
+            class WrongBottleneck : nn.Module<Tensor, Tensor>
             {
-                conv1 = nn.Conv2d(spec.InChannels, spec.Width, 1, bias: spec.Bias);
-                bn1 = nn.BatchNorm2d(spec.Width);
-                conv2 = nn.Conv2d(spec.Width, spec.Width, 3, stride: spec.Stride, padding: 1, groups: spec.Groups, bias: spec.Bias);
-                bn2 = nn.BatchNorm2d(spec.Width);
-                conv3 = nn.Conv2d(spec.Width, spec.OutChannels, 1, bias: spec.Bias);
-                bn3 = nn.BatchNorm2d(spec.OutChannels);
-                downsample = spec.Downsample;
-                RegisterComponents();
-            }
+                private readonly nn.Module<Tensor, Tensor> conv1, bn1, conv2, bn2, conv3, bn3;
+                private readonly nn.Module<Tensor, Tensor>? downsample;
 
-            public override Tensor forward(Tensor X)
-            {
-                var Y = nn.functional.relu(bn1.call(conv1.call(X)));
-                Y = nn.functional.relu(bn2.call(conv2.call(Y)));
-                return nn.functional.relu(bn3.call(conv3.call(Y)));   // the shortcut is never added
-            }
-        }
-        Func<BlockSpec, nn.Module<Tensor, Tensor>>? myBottleneck = spec => new NoShortcutBottleneck(spec);
-        """;
+                public WrongBottleneck(BlockSpec spec) : base(nameof(WrongBottleneck))
+                {
+                    conv1 = nn.Conv2d(spec.InChannels, spec.Width, 1, stride: {{stride1}}, bias: spec.Bias);
+                    bn1 = nn.BatchNorm2d(spec.Width);
+                    conv2 = nn.Conv2d(spec.Width, spec.Width, 3, stride: {{stride3}}, padding: 1, groups: spec.Groups, bias: spec.Bias);
+                    bn2 = nn.BatchNorm2d(spec.Width);
+                    conv3 = nn.Conv2d(spec.Width, spec.OutChannels, 1, bias: spec.Bias);
+                    bn3 = nn.BatchNorm2d(spec.OutChannels);
+                    downsample = spec.Downsample;
+                    RegisterComponents();
+                }
 
-    [Fact]
-    public async Task Exercise_3_marks_a_bottleneck_that_never_adds_its_shortcut_as_wrong()
+                public override Tensor forward(Tensor X)
+                {
+                    var Y = nn.functional.relu(bn1.call(conv1.call(X)));
+                    Y = nn.functional.relu(bn2.call(conv2.call(Y)));
+                    return {{output}};
+                }
+            }
+            Func<BlockSpec, nn.Module<Tensor, Tensor>>? myBottleneck = spec => new WrongBottleneck(spec);
+            """;
+    }
+
+    [Theory]
+    [InlineData("no-shortcut", "Not quite: with the library's weights your network computes something else")]
+    [InlineData("stride-on-1x1", "Not quite: your block computes what the paper's layout computes: its stride is on the first 1×1 convolution")]
+    public async Task Exercise_3_marks_a_bottleneck_with_the_right_count_and_shape_but_a_wrong_computation_as_wrong(string mistake, string expected)
     {
         var notebook = JsonNode.Parse(File.ReadAllText(Notebook))!.AsObject();
         var folder = Path.Combine(Repo.Root, "artifacts", "exercise-06");
@@ -55,7 +68,7 @@ public sealed class ResNetFamilyTests
         {
             var source = Source(cell!);
             var answered = source
-                .Replace(ExerciseLine, NoShortcutBlock, StringComparison.Ordinal)
+                .Replace(ExerciseLine, WrongBlock(mistake), StringComparison.Ordinal)
                 .Replace("\"../artifacts/notebook-lib/ResNetNotebooks.dll\"", $"\"{library}\"", StringComparison.Ordinal);
             if (answered != source)
             {
@@ -65,16 +78,16 @@ public sealed class ResNetFamilyTests
         }
 
         Assert.Equal(2, replaced); // the #r cell and the exercise cell
-        var path = Path.Combine(folder, "06-no-shortcut.ipynb");
+        var path = Path.Combine(folder, $"06-{mistake}.ipynb");
         File.WriteAllText(path, notebook.ToJsonString());
-        var output = Path.Combine(folder, "06-no-shortcut.executed.ipynb");
+        var output = Path.Combine(folder, $"06-{mistake}.executed.ipynb");
 
         var result = await ChildProcessRunner.RunAsync(
             path, new RunOptions { Preset = "ci", CellTimeout = TimeSpan.FromSeconds(NotebookExecutionTests.CellTimeoutSeconds) }, output);
 
         Assert.True(result.Status == NotebookStatus.Passed, result.Describe());
         var verdict = System.Net.WebUtility.HtmlDecode(ExerciseThreeVerdict(File.ReadAllText(output)));
-        Assert.Contains("Not quite: with the library's weights your network computes something else", verdict, StringComparison.Ordinal);
+        Assert.Contains(expected, verdict, StringComparison.Ordinal);
         Assert.DoesNotContain("Correct", verdict, StringComparison.Ordinal);
     }
 
