@@ -23,7 +23,7 @@ public sealed class ResNetFamilyTests
     {
         var (stride1, stride3) = mistake == "stride-on-1x1" ? ("spec.Stride", "1") : ("1", "spec.Stride");
         var output = mistake == "no-shortcut"
-            ? "nn.functional.relu(bn3.call(conv3.call(Y)))   // the shortcut is never added"
+            ? "nn.functional.relu(bn3.call(conv3.call(Y)))"   // the shortcut is never added
             : "nn.functional.relu(bn3.call(conv3.call(Y)) + (downsample is null ? X : downsample.call(X)))";
         return $$"""
             class WrongBottleneck : nn.Module<Tensor, Tensor>
