@@ -67,6 +67,15 @@ internal static class ExportCommand
                 throw new CommandFailedException($"export writes the library's ResNet, not a {model.GetType().Name}.");
             }
 
+            if (StateDictMapping.ConfigMismatch(net.Config, layout) is not null)
+            {
+                // The library's message tells a programmer how to build another model; a CLI user can only pick the layout.
+                var other = layout == PyTorchLayout.D2l ? PyTorchLayout.TorchVision : PyTorchLayout.D2l;
+                throw new CommandFailedException(
+                    $"--layout {StateDictMapping.LayoutName(layout)}: the checkpoint holds {net.Config}, whose architecture the {StateDictMapping.LayoutName(layout)} layout does not describe; " +
+                    $"use the {StateDictMapping.LayoutName(other)} layout (--layout {StateDictMapping.LayoutName(other)}).");
+            }
+
             try
             {
                 // Temporary files of an export of this target that was killed (kill -9) before its rename.

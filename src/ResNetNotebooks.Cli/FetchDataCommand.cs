@@ -46,7 +46,7 @@ internal static class FetchDataCommand
             }
             catch (DirectoryNotFoundException e)
             {
-                throw new CommandFailedException($"{e.Message} Or give the target with --folder DIR.", e);
+                throw new CommandFailedException(TrainCommand.DataAdvice(e.Message, "run resnet-cli from inside the repository, or give the target folder with --folder DIR."), e);
             }
 
             try
