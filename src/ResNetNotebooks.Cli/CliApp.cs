@@ -139,7 +139,8 @@ public static class CliApp
             $"""
             Train d2l's ResNet-18 on Fashion-MNIST, compare plain and residual networks of several depths, fetch the full
             dataset, or export a checkpoint for PyTorch.
-            Exit codes: 0 success, 1 the command failed, 2 bad arguments.
+            Exit codes: 0 success, 1 the command failed, 2 bad arguments, 130/143 train or compare stopped by Ctrl+C/SIGTERM
+            (the last checkpoint kept; continue with --resume).
             Examples:
               {Name} train --profile cpu --out runs/cpu
               {Name} train --profile cpu --out runs/cpu --resume

@@ -191,7 +191,7 @@ internal static class CompareCommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandUsageException(UsageErrors.Message(e), e);
+                throw new CommandUsageException(UsageErrors.ForCli(UsageErrors.Message(e)), e);
             }
         }
 
@@ -231,7 +231,7 @@ internal static class CompareCommand
             var found = runs.Select(r => Reconcile(r, outFolder, console)).ToList();
             for (var i = 0; i < runs.Count; i++)
             {
-                RunOne(runs[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop);
+                RunOne(runs[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
                 WriteResults(plan, outFolder);
             }
         }
@@ -279,6 +279,11 @@ internal static class CompareCommand
             return null;
         }
 
+        foreach (var path in new[] { metricsPath, stepsPath, runPath })
+        {
+            RefuseSpecialFile(path);
+        }
+
         var info = ReadInfo(checkpointPath, folder);
         CheckRunFile(runPath, run, config, folder);
         if (info.Options != run.Options)
@@ -320,7 +325,8 @@ internal static class CompareCommand
         }
     }
 
-    private static void RunOne(CompareRun run, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console, CancellationToken cancellation)
+    private static void RunOne(CompareRun run, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console, CancellationToken cancellation,
+        bool firstRun)
     {
         var folder = Path.Combine(outFolder, run.FolderName);
         var checkpointPath = Checkpoint.PathIn(folder);
@@ -390,7 +396,7 @@ internal static class CompareCommand
             throw new CommandStoppedException(
                 $"{run.FolderName} stopped after epoch {trainer.CheckpointedEpochs} of {run.Options.Epochs}" +
                 (trainer.CheckpointedEpochs > 0 ? $" (its checkpoint of epoch {trainer.CheckpointedEpochs} is kept" : " (no epoch of it was finished") +
-                $"; earlier runs are kept); continue with: {CliApp.Name} compare --out {CliValues.Quote(outFolder)} --resume", e);
+                $"{(firstRun ? "" : "; the runs before it are kept")}); continue with: {CliApp.Name} compare --out {CliValues.Quote(outFolder)} --resume", e);
         }
         catch (IOException e)
         {
@@ -516,6 +522,7 @@ internal static class CompareCommand
     /// edit); every message names the file.</summary>
     internal static ComparePlan ReadPlan(string path)
     {
+        RefuseSpecialFile(path);
         ComparePlan? plan;
         try
         {
@@ -533,10 +540,19 @@ internal static class CompareCommand
 
         if (CompareCommandLine.Problem(plan) is { } problem)
         {
-            throw new CommandFailedException($"{path} is not a valid comparison plan: {problem}; {PlanFix}");
+            throw new CommandFailedException($"{path} is not a valid comparison plan: {problem.TrimEnd('.')}; {PlanFix}");
         }
 
         return plan;
+    }
+
+    /// <summary>Refuses a FIFO, a device or a socket where compare reads a file: reading a FIFO waits for a writer forever.</summary>
+    private static void RefuseSpecialFile(string path)
+    {
+        if (FileKind.NonRegular(path) is { } kind)
+        {
+            throw new CommandFailedException($"{path} is {kind}, not a file compare wrote; remove it, or choose another folder with --out.");
+        }
     }
 
     private const string PlanFix =

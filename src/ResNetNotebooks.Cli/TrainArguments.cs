@@ -136,7 +136,7 @@ internal sealed class TrainCommandLine
 
         Command = new Command("train",
             "Train ResNet-18 on Fashion-MNIST. Writes into the output folder: metrics.csv (one row per epoch), checkpoint.bin " +
-            "(after every epoch) and training-curves.html (the curves, viewable offline). Whatever their order, the profile is " +
+            "(after every epoch), training-curves.csv and training-curves.html (the curves, viewable offline). Whatever their order, the profile is " +
             "applied first, then the recipe, then the single settings.")
         {
             profile, recipe,

@@ -93,7 +93,7 @@ public class CompareCommandTests
         }
 
         Assert.Equal(1, stop.Code);
-        Assert.Equal($"ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; earlier runs are kept); continue with: resnet-cli compare --out {stopped.Path} --resume", OneLine(stop.Err));
+        Assert.Equal($"ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; the runs before it are kept); continue with: resnet-cli compare --out {stopped.Path} --resume", OneLine(stop.Err));
         var stepsPath = stopped.Combine("ResNet-8-seed1", "steps.csv");
         File.AppendAllText(stepsPath, "3,2,9.5,0.000000\n");
 

@@ -221,7 +221,7 @@ public class CompareFailureTests
         }
 
         Assert.Equal(130, stopped.Code);
-        Assert.Equal($"stopped by SIGINT: ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; earlier runs are kept); " +
+        Assert.Equal($"stopped by SIGINT: ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; the runs before it are kept); " +
                      $"continue with: resnet-cli compare --out {folder.Path} --resume", OneLine(stopped.Err));
         Assert.DoesNotContain(folder.Files(), f => Path.GetFileName(f) is ".lock" or ".lock.owner");
         var resumed = Run(["compare", "--out", folder.Path, "--resume"]);
@@ -239,5 +239,23 @@ public class CompareFailureTests
         Assert.Equal(2, code);
         Assert.Contains("asks for more images than the Train data holds (10,000)", error);
         Assert.False(Directory.Exists(folder.Combine("new")));
+    }
+
+    [UnixFact]
+    public void A_fifo_as_plan_is_refused_at_once_instead_of_blocking_compare()
+    {
+        using var folder = new TempFolder();
+        var fifo = folder.Combine("compare.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var compare = Task.Run(() => Run(["compare", "--out", folder.Path, "--resume"]));
+        // Not a time limit on speed: a blocked open never returns, so the test would otherwise hang.
+        Assert.True(compare.Wait(TimeSpan.FromMinutes(2)), "compare is still waiting on the FIFO");
+
+        Assert.Equal(1, compare.Result.Code);
+        Assert.Equal($"{fifo} is a named pipe (FIFO), not a file compare wrote; remove it, or choose another folder with --out.", OneLine(compare.Result.Err));
     }
 }
