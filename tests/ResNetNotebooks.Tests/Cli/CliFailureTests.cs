@@ -196,4 +196,63 @@ public class CliFailureTests
         // The library's advice ("pass the data folder explicitly") names a parameter that train has no option for.
         Assert.Equal($"No data/fashion-mnist-subset/ folder found in {folder.Path} or any folder above it. Fix: run resnet-cli from inside the repository (its root or any folder in it, e.g. notebooks/).", message);
     }
+
+    /// <summary>The real signal on the real program: resnet-cli (built beside the tests) trains d2l's ResNet-18 on 64
+    /// images until SIGTERM arrives after its first checkpoint. (SIGINT takes the same path; it is not sent here because
+    /// a process started in the background by a non-interactive shell, as test runners often are, ignores it.)</summary>
+    [UnixFact]
+    public void Sigterm_to_the_program_stops_train_with_143_keeps_the_checkpoint_and_releases_the_lock()
+    {
+        using var folder = new TempFolder();
+        var repository = Path.GetDirectoryName(ResNetNotebooks.Data.DataFolder.Find(AppContext.BaseDirectory))!;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "resnet-cli.dll"), "train", "--train-images", "64", "--test-images", "32",
+                     "--batch-size", "32", "--epochs", "100000", "--threads", "1", "--out", folder.Path })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var error = child.StandardError.ReadToEndAsync();
+        try
+        {
+            // Guards against a hang, not limits on speed.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(folder.Combine(Checkpoint.FileName)) && !child.HasExited && waited.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                Thread.Sleep(200);
+            }
+
+            // (Not error.Result in the message: it waits for the child's end, which is what the test is about to cause.)
+            Assert.True(File.Exists(folder.Combine(Checkpoint.FileName)), "resnet-cli wrote no checkpoint");
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.True(child.WaitForExit(TimeSpan.FromMinutes(10)), "resnet-cli did not stop after SIGTERM");
+        }
+        finally
+        {
+            if (!child.HasExited)
+            {
+                child.Kill();
+            }
+        }
+
+        Assert.Equal(143, child.ExitCode);
+        var lines = error.Result.TrimEnd().Split('\n');
+        Assert.Equal("resnet-cli: SIGTERM received: stopping after the current batch (send it again to end at once).", lines[0]);
+        Assert.Matches($"^resnet-cli: stopped by SIGTERM: the run stopped after training [0-9]+ of 100000 epochs; its checkpoint of epoch [0-9]+ is kept in {System.Text.RegularExpressions.Regex.Escape(folder.Path)}; " +
+                       $"continue with: resnet-cli train --out {System.Text.RegularExpressions.Regex.Escape(folder.Path)} --resume$", lines[1]);
+        Assert.Equal(2, lines.Length);
+        Assert.DoesNotContain(RunFolderLock.FileName, folder.Files());
+        Assert.DoesNotContain(RunFolderLock.OwnerFileName, folder.Files());
+        Assert.True(Checkpoint.ReadInfo(folder.Combine(Checkpoint.FileName)).CompletedEpochs >= 1);
+        Assert.Contains("epoch 1/100000", output.Result);
+    }
 }
