@@ -76,6 +76,7 @@ internal static class ExportCommand
                     $"use the {StateDictMapping.LayoutName(other)} layout (--layout {StateDictMapping.LayoutName(other)}).");
             }
 
+            var created = OutputFolder.FirstMissing(Path.GetDirectoryName(target)!);
             try
             {
                 // Temporary files of an export of this target that was killed (kill -9) before its rename.
@@ -90,6 +91,7 @@ internal static class ExportCommand
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
             {
+                OutputFolder.RemoveIfEmpty(Path.GetDirectoryName(target)!, created); // no empty folder left by a failed export
                 throw new CommandFailedException(e is ArgumentException a ? UsageErrors.Message(a) : e.Message, e);
             }
         };
