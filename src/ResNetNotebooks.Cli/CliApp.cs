@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using ResNetNotebooks.Native;
 using Spectre.Console;
 
@@ -28,11 +29,14 @@ public static class CliApp
     /// <param name="stderr">Where errors go: one line saying what was wrong and the fix.</param>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, TrainCommand.ResNet18);
 
-    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, with the model to train (tests pass a tiny one).</summary>
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> createModel)
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, with the model to train (tests pass a tiny one)
+    /// and, for tests, the stop request that SIGINT and SIGTERM make.</summary>
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> createModel,
+        StopRequest? stop = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var parseResult = CreateCommandLine(stdout, stderr, createModel).Parse(args);
+        stop ??= new StopRequest();
+        var parseResult = CreateCommandLine(stdout, stderr, createModel, stop).Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is ParseErrorAction)
         {
             return UsageErrors.Write(stderr, UsageErrors.Describe(parseResult), parseResult.CommandResult.Command);
@@ -53,6 +57,17 @@ public static class CliApp
             stderr.WriteLine($"{Name}: {e.Message}");
             return Failed;
         }
+        catch (CommandStoppedException e) when (stop.Requested)
+        {
+            // The shell's convention: 128 + the signal's number (SIGINT 2, SIGTERM 15).
+            stderr.WriteLine($"{Name}: stopped by {stop.SignalName}: {e.Message}");
+            return stop.ExitCode;
+        }
+        catch (CommandStoppedException e)
+        {
+            stderr.WriteLine($"{Name}: {e.Message}");
+            return Failed;
+        }
         catch (Exception e)
         {
             // Anything else is a case this program does not handle yet: a short message, the stack trace in a log file.
@@ -69,7 +84,8 @@ public static class CliApp
 
     /// <summary>The program's commands and options (System.CommandLine adds <c>--help</c>, <c>-h</c> and
     /// <c>--version</c>).</summary>
-    private static RootCommand CreateCommandLine(TextWriter stdout, TextWriter stderr, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> createModel)
+    private static RootCommand CreateCommandLine(TextWriter stdout, TextWriter stderr, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> createModel,
+        StopRequest stop)
     {
         var train = new TrainCommandLine();
         train.Command.SetAction(parseResult =>
@@ -79,7 +95,7 @@ public static class CliApp
                 return UsageErrors.Write(stderr, error, train.Command);
             }
 
-            var (run, usageError) = TrainCommand.Prepare(arguments, Console(stdout), createModel);
+            var (run, usageError) = TrainCommand.Prepare(arguments, Console(stdout), createModel, stop.Token);
             if (run is null)
             {
                 return UsageErrors.Write(stderr, usageError!, train.Command);
@@ -87,7 +103,7 @@ public static class CliApp
 
             try
             {
-                return RunCommand(run);
+                return RunStoppable(run, stop, stderr);
             }
             catch (CommandUsageException e)
             {
@@ -103,7 +119,7 @@ public static class CliApp
                 return UsageErrors.Write(stderr, error, compare.Command);
             }
 
-            var (run, usageError) = CompareCommand.Prepare(arguments, Console(stdout));
+            var (run, usageError) = CompareCommand.Prepare(arguments, Console(stdout), stop.Token);
             if (run is null)
             {
                 return UsageErrors.Write(stderr, usageError!, compare.Command);
@@ -111,7 +127,7 @@ public static class CliApp
 
             try
             {
-                return RunCommand(run);
+                return RunStoppable(run, stop, stderr);
             }
             catch (CommandUsageException e)
             {
@@ -123,7 +139,8 @@ public static class CliApp
             $"""
             Train d2l's ResNet-18 on Fashion-MNIST, compare plain and residual networks of several depths, fetch the full
             dataset, or export a checkpoint for PyTorch.
-            Exit codes: 0 success, 1 the command failed, 2 bad arguments.
+            Exit codes: 0 success, 1 the command failed, 2 bad arguments, 130/143 train or compare stopped by Ctrl+C/SIGTERM
+            (the last checkpoint kept; continue with --resume).
             Examples:
               {Name} train --profile cpu --out runs/cpu
               {Name} train --profile cpu --out runs/cpu --resume
@@ -151,6 +168,36 @@ public static class CliApp
         return command();
     }
 
+    /// <summary>Runs a training command so that SIGINT (Ctrl+C) and SIGTERM stop it cleanly: the batch in progress ends,
+    /// the last checkpoint stays, the folder's lock is released and the command says how to continue (exit code 130 or
+    /// 143). A second signal ends the process at once, as without this handling. (System.CommandLine's own handler
+    /// returns after a fixed timeout whether or not the command has released its folder.)</summary>
+    private static int RunStoppable(Func<int> command, StopRequest stop, TextWriter stderr)
+    {
+        using var sigint = Register(PosixSignal.SIGINT, stop, stderr);
+        using var sigterm = Register(PosixSignal.SIGTERM, stop, stderr);
+        return RunCommand(command);
+    }
+
+    private static PosixSignalRegistration? Register(PosixSignal signal, StopRequest stop, TextWriter stderr)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, context =>
+            {
+                if (stop.Request(signal))
+                {
+                    context.Cancel = true;
+                    stderr.WriteLine($"{Name}: {StopRequest.Name(signal)} received: stopping after the current batch (send it again to end at once).");
+                }
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A Spectre console on <paramref name="stdout"/>: the terminal's own capabilities for the process's
     /// standard output, plain text (no colours, no live progress bar) for anything else.</summary>
     private static IAnsiConsole Console(TextWriter stdout) =>
@@ -164,6 +211,44 @@ public static class CliApp
 
 /// <summary>A command ran and failed for a reason the message explains (exit code 1).</summary>
 public sealed class CommandFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A training command stopped on request (SIGINT or SIGTERM); the message says what was kept and how to
+/// continue.</summary>
+internal sealed class CommandStoppedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The request to stop a training command that SIGINT or SIGTERM makes (tests make it directly).</summary>
+internal sealed class StopRequest
+{
+    private readonly CancellationTokenSource _source = new();
+    private int _signal;
+
+    /// <summary>Whether a stop was requested.</summary>
+    public bool Requested => _signal != 0;
+
+    /// <summary>Cancelled once a stop is requested; the trainer stops between batches.</summary>
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>The exit code of a command stopped by the signal: 128 + its number (130 for SIGINT, 143 for SIGTERM).</summary>
+    public int ExitCode => 128 + (_signal == (int)PosixSignal.SIGTERM ? 15 : 2);
+
+    /// <summary>The signal's name, e.g. SIGTERM.</summary>
+    public string SignalName => Name((PosixSignal)_signal);
+
+    /// <summary>Asks the command to stop; false when a stop was already asked for (a second signal).</summary>
+    public bool Request(PosixSignal signal)
+    {
+        if (Interlocked.CompareExchange(ref _signal, (int)signal, 0) != 0)
+        {
+            return false;
+        }
+
+        _source.Cancel();
+        return true;
+    }
+
+    /// <summary>SIGINT or SIGTERM.</summary>
+    public static string Name(PosixSignal signal) => signal == PosixSignal.SIGTERM ? "SIGTERM" : "SIGINT";
+}
 
 /// <summary>Settings that parsed but do not fit the data, found once the command runs (exit code 2).</summary>
 internal sealed class CommandUsageException(string message, Exception? inner = null) : Exception(message, inner);

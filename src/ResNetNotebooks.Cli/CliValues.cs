@@ -37,15 +37,29 @@ internal static class CliValues
                 }),
     };
 
-    /// <summary>An option taking a finite number such as 0.05.</summary>
+    /// <summary>An option taking a finite number such as 0.05 that keeps its value in the 32-bit floats the optimizer
+    /// computes with: a value that would round to 0 there (e.g. 1e-320, which a double holds) or overflow is refused.</summary>
     public static Option<double> Double(string name, string description) => new(name)
     {
         HelpName = "X",
         Description = description,
         CustomParser = result =>
-            double.TryParse(Value(result), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+        {
+            if (!double.TryParse(Value(result), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            {
+                return Error<double>(result, $"{name} takes a number such as 0.05, not '{Value(result)}'.");
+            }
+
+            if (v != 0 && (float)v == 0)
+            {
+                return Error<double>(result,
+                    $"{name} {Value(result)} rounds to 0 in the 32-bit floats the optimizer computes with (the smallest they hold is about 1.4e-45); give a number such as 0.05, or 0.");
+            }
+
+            return float.IsFinite((float)v)
                 ? v
-                : Error<double>(result, $"{name} takes a number such as 0.05, not '{Value(result)}'."),
+                : Error<double>(result, $"{name} {Value(result)} is too large for the 32-bit floats the optimizer computes with (at most about 3.4e38); give a number such as 0.05.");
+        },
     };
 
     /// <summary>An option that takes <c>true</c> or <c>false</c> (a value is required: it is a setting, not a flag);
@@ -109,6 +123,30 @@ internal static class CliValues
 
     /// <summary>Whether <paramref name="option"/> was given on the command line (not merely defaulted).</summary>
     public static bool Given(this ParseResult parseResult, Option option) => parseResult.GetResult(option) is { Implicit: false };
+
+    /// <summary>The command-line option of each setting of <see cref="Training.TrainingOptions"/>, for messages.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
+    {
+        ["Profile"] = "--profile", ["Data"] = "--data", ["ImageSize"] = "--image-size", ["DropLast"] = "--drop-last", ["Epochs"] = "--epochs",
+        ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum", ["Nesterov"] = "--nesterov",
+        ["CycleMomentum"] = "--cycle-momentum", ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["Init"] = "--init",
+        ["Precision"] = "--precision", ["Seed"] = "--seed", ["TrainImages"] = "--train-images", ["TestImages"] = "--test-images",
+    };
+
+    /// <summary>A difference of <see cref="Training.TrainingOptions.Differences"/> (e.g. <c>LearningRate: checkpoint 0.1, given
+    /// 0.2</c>) with the setting's option name (<c>--lr: checkpoint 0.1, given 0.2</c>).</summary>
+    public static string WithOptionName(string difference)
+    {
+        var colon = difference.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && OptionNames.TryGetValue(difference[..colon], out var option) ? option + difference[colon..] : difference;
+    }
+
+    /// <summary><paramref name="path"/> as one word of a POSIX shell command: as it is when it holds only safe
+    /// characters, else in single quotes.</summary>
+    public static string Quote(string path) =>
+        path.Length > 0 && path.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:,@%=".Contains(c, StringComparison.Ordinal))
+            ? path
+            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Value(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
 

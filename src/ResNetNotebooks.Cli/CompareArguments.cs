@@ -14,7 +14,12 @@ namespace ResNetNotebooks.Cli;
 /// <param name="Resume">Continue the comparison in the output folder.</param>
 /// <param name="Overwrite">Start afresh even if the output folder holds a comparison.</param>
 /// <param name="Threads">Torch threads, or null for one per core.</param>
-public sealed record CompareArguments(ComparePlan Plan, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads);
+public sealed record CompareArguments(ComparePlan Plan, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads)
+{
+    /// <summary>A stored plan with only the options given on the command line applied (what <c>--resume</c> checks:
+    /// options not given are not differences).</summary>
+    internal Func<ComparePlan, ComparePlan> ApplyGiven { get; init; } = plan => plan;
+}
 
 /// <summary>
 /// What a comparison trains: every network kind × depth × seed, one after the other, with the same settings
@@ -192,8 +197,90 @@ internal sealed class CompareCommandLine
             parseResult.GetValue(outFolder),
             resumes,
             overwrites,
-            parseResult.Given(threads) ? parseResult.GetValue(threads) : null);
+            parseResult.Given(threads) ? parseResult.GetValue(threads) : null)
+        {
+            ApplyGiven = stored => new ComparePlan(
+                parseResult.Given(nets) ? plan.Nets : stored.Nets,
+                parseResult.Given(depths) ? plan.Depths : stored.Depths,
+                parseResult.Given(seeds) ? plan.Seeds : stored.Seeds,
+                given.Aggregate(stored.Options, (o, s) => s.Apply(parseResult, o))),
+        };
         return true;
+    }
+
+    /// <summary>A difference of the plans' settings with the option's name (see <see cref="CliValues.WithOptionName"/>).</summary>
+    public static string WithOptionName(string difference) => CliValues.WithOptionName(difference);
+
+    /// <summary>What is wrong with a plan read from a file (a user can edit <c>compare.json</c>), checked as the command
+    /// line checks its options; null when nothing is.</summary>
+    public static string? Problem(ComparePlan plan)
+    {
+        if (plan.Nets is not { Count: > 0 })
+        {
+            return "\"Nets\" is missing or empty; list plain, resnet or both, e.g. [\"plain\", \"resnet\"]";
+        }
+
+        foreach (var net in plan.Nets)
+        {
+            if (net is not ("plain" or "resnet"))
+            {
+                return $"\"Nets\" holds {(net is null ? "null" : $"'{net}'")}; use \"plain\" and/or \"resnet\"";
+            }
+        }
+
+        if (plan.Nets.Distinct().Count() != plan.Nets.Count)
+        {
+            return "\"Nets\" lists a network twice; give each once";
+        }
+
+        if (plan.Depths is not { Count: > 0 })
+        {
+            return "\"Depths\" is missing or empty; give CIFAR depths 6n+2, e.g. [20, 56]";
+        }
+
+        foreach (var depth in plan.Depths)
+        {
+            if (ParseDepth(depth.ToString(CultureInfo.InvariantCulture)).Error is { } error)
+            {
+                return $"\"Depths\": {error}";
+            }
+        }
+
+        if (plan.Depths.Distinct().Count() != plan.Depths.Count)
+        {
+            return "\"Depths\" lists a depth twice; give each once";
+        }
+
+        if (plan.Seeds is not { Count: > 0 })
+        {
+            return "\"Seeds\" is missing or empty; give seeds of at least 0, e.g. [1]";
+        }
+
+        if (plan.Seeds.FirstOrDefault(s => s < 0) is var negative && negative < 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"\"Seeds\" holds {negative}; give seeds of at least 0, e.g. [1]");
+        }
+
+        if (plan.Seeds.Distinct().Count() != plan.Seeds.Count)
+        {
+            return "\"Seeds\" lists a seed twice; give each once";
+        }
+
+        if (plan.Options is null)
+        {
+            return "\"Options\" is missing";
+        }
+
+        try
+        {
+            plan.Options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return $"\"Options\": {UsageErrors.Message(e).TrimEnd('.')}";
+        }
+
+        return null;
     }
 
     /// <summary>An option taking a comma-separated list (no repeats, at least one value), each value read by

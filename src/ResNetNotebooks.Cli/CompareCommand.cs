@@ -50,9 +50,10 @@ internal static class CompareCommand
     /// when the options given differ from those of the comparison to resume, the usage error.</summary>
     /// <exception cref="CommandFailedException">The folder cannot be written or is in use, nothing to resume, a
     /// comparison in the way, or an unreadable plan.</exception>
-    public static (Func<int>? Run, string? UsageError) Prepare(CompareArguments arguments, IAnsiConsole console)
+    public static (Func<int>? Run, string? UsageError) Prepare(CompareArguments arguments, IAnsiConsole console, CancellationToken stop = default)
     {
         var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder);
+        var created = OutputFolder.FirstMissing(outFolder);
         RunFolderLock folderLock;
         try
         {
@@ -64,31 +65,44 @@ internal static class CompareCommand
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
         }
 
+        // A command that fails leaves no empty folder it made behind.
+        void Release()
+        {
+            folderLock.Dispose();
+            OutputFolder.RemoveIfEmpty(outFolder, created);
+        }
+
         try
         {
-            var (plan, usageError) = CheckFolder(arguments, outFolder);
+            var (plan, clear, usageError) = CheckFolder(arguments, outFolder);
             if (plan is null)
             {
-                folderLock.Dispose();
+                Release();
                 return (null, usageError);
             }
 
             return (() =>
             {
-                using (folderLock)
+                try
                 {
-                    return Run(plan, arguments, outFolder, console);
+                    return Run(plan, clear, arguments, outFolder, console, stop);
+                }
+                finally
+                {
+                    Release();
                 }
             }, null);
         }
         catch
         {
-            folderLock.Dispose();
+            Release();
             throw;
         }
     }
 
-    private static (ComparePlan? Plan, string? UsageError) CheckFolder(CompareArguments arguments, string outFolder)
+    /// <summary>The plan to run, whether an earlier comparison is to be removed first (only once the new one is known
+    /// to run: <see cref="Run"/> removes it after checking every run's settings against the data), or the usage error.</summary>
+    private static (ComparePlan? Plan, bool Clear, string? UsageError) CheckFolder(CompareArguments arguments, string outFolder)
     {
         var planPath = Path.Combine(outFolder, PlanFileName);
         if (arguments.Resume)
@@ -100,14 +114,15 @@ internal static class CompareCommand
             }
 
             var stored = ReadPlan(planPath);
-            if (arguments.Explicit && !stored.SameAs(arguments.Plan))
+            var asked = arguments.ApplyGiven(stored);
+            if (!stored.SameAs(asked))
             {
-                return (null,
+                return (null, false,
                     $"--resume continues the comparison in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", stored.Differences(arguments.Plan, "folder", "given"))}. Give only --out and --resume (or the same settings).");
+                    $"{string.Join("; ", stored.Differences(asked, "folder", "given").Select(CompareCommandLine.WithOptionName))}. Give only --out and --resume (or the same settings).");
             }
 
-            return (stored, null);
+            return (stored, false, null);
         }
 
         var leftovers = RunFolders(outFolder).Where(f => File.Exists(Checkpoint.PathIn(f)) || File.Exists(Path.Combine(f, MetricsFile.FileName))).ToList();
@@ -120,14 +135,14 @@ internal static class CompareCommand
                     "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
             }
 
-            Clear(outFolder);
+            return (arguments.Plan, true, null);
         }
 
-        return (arguments.Plan, null);
+        return (arguments.Plan, false, null);
     }
 
     /// <summary>Removes what a comparison wrote (never other files): the plan, summary and chart, and in every run
-    /// folder its four files (the folder too when that leaves it empty).</summary>
+    /// folder its four files (the folder too when that leaves it empty). The caller holds every run folder's lock.</summary>
     private static void Clear(string outFolder)
     {
         try
@@ -144,10 +159,6 @@ internal static class CompareCommand
                     File.Delete(Path.Combine(folder, name));
                 }
 
-                if (!Directory.EnumerateFileSystemEntries(folder).Any())
-                {
-                    Directory.Delete(folder);
-                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -159,7 +170,7 @@ internal static class CompareCommand
     private static IEnumerable<string> RunFolders(string outFolder) =>
         Directory.Exists(outFolder) ? Directory.GetDirectories(outFolder).Where(f => CompareFolder.IsRunFolderName(Path.GetFileName(f))) : [];
 
-    private static int Run(ComparePlan plan, CompareArguments arguments, string outFolder, IAnsiConsole console)
+    private static int Run(ComparePlan plan, bool clear, CompareArguments arguments, string outFolder, IAnsiConsole console, CancellationToken stop)
     {
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
@@ -169,14 +180,68 @@ internal static class CompareCommand
         }
 
         var runs = plan.Runs().ToList();
-        Write(() => AtomicFile.WriteAllText(Path.Combine(outFolder, PlanFileName), JsonSerializer.Serialize(plan, Json) + "\n"));
-        console.WriteLine($"Comparing {runs.Count} runs ({string.Join(", ", runs.Select(r => r.FolderName))}): {TrainingOptionsView.Describe(plan.Options)}");
-        console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
+        // Everything that can refuse the comparison comes before anything is removed or written: the data, and every
+        // run's settings against it (an earlier comparison given --overwrite is still whole when these fail).
         using var data = TrainCommand.LoadData(plan.Options);
-        for (var i = 0; i < runs.Count; i++)
+        foreach (var run in runs)
         {
-            RunOne(runs[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console);
-            WriteResults(plan, outFolder);
+            try
+            {
+                Trainer.CheckFits(run.Options, data.Train.Count, data.Test.Count);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CommandUsageException(UsageErrors.ForCli(UsageErrors.Message(e)), e);
+            }
+        }
+
+        // Every run folder is locked for the whole comparison (the folders of an earlier comparison too, before they are
+        // cleared): a train or compare started in one of them meanwhile is refused, so the summary reports only this
+        // comparison's runs.
+        var folders = runs.Select(r => Path.Combine(outFolder, r.FolderName))
+            .Concat(clear ? RunFolders(outFolder) : [])
+            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
+        var locks = new List<(RunFolderLock Lock, bool Existed)>();
+        try
+        {
+            foreach (var folder in folders)
+            {
+                var existed = Directory.Exists(folder);
+                try
+                {
+                    locks.Add((RunFolderLock.Acquire(folder, $"{CliApp.Name} compare --out {outFolder}"), existed));
+                }
+                catch (IOException e)
+                {
+                    OutputFolder.RemoveIfEmpty(folder, existed ? null : folder);
+                    throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+                }
+            }
+
+            if (clear)
+            {
+                Clear(outFolder);
+            }
+
+            Write(() => AtomicFile.WriteAllText(Path.Combine(outFolder, PlanFileName), JsonSerializer.Serialize(plan, Json) + "\n"));
+            console.WriteLine($"Comparing {runs.Count} runs ({string.Join(", ", runs.Select(r => r.FolderName))}): {TrainingOptionsView.Describe(plan.Options)}");
+            console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
+            // Every run folder is checked (and its derived files repaired) before any training, so that a damaged file
+            // is handled the same way whichever run it is in.
+            var found = runs.Select(r => Reconcile(r, outFolder, console)).ToList();
+            for (var i = 0; i < runs.Count; i++)
+            {
+                RunOne(runs[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
+                WriteResults(plan, outFolder);
+            }
+        }
+        finally
+        {
+            foreach (var (folderLock, existed) in locks)
+            {
+                folderLock.Dispose();
+                OutputFolder.RemoveIfEmpty(folderLock.Folder, existed && !clear ? null : folderLock.Folder);
+            }
         }
 
         console.WriteLine();
@@ -187,46 +252,21 @@ internal static class CompareCommand
         return CliApp.Ok;
     }
 
-    private static void RunOne(CompareRun run, string prefix, string outFolder, TrainTestData data, IAnsiConsole console)
+    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint:
+    /// <c>metrics.csv</c> is rewritten from the checkpoint's history (said when it was damaged), <c>steps.csv</c> is cut
+    /// to the checkpoint's steps; a folder without a checkpoint starts afresh. What cannot be repaired (the per-step
+    /// losses, the description that tells a plain network from a ResNet) stops the comparison with the same advice for
+    /// every run, which never removes a finished run.</summary>
+    /// <returns>The run's checkpoint description, or null when it starts afresh.</returns>
+    private static CheckpointInfo? Reconcile(CompareRun run, string outFolder, IAnsiConsole console)
     {
         var folder = Path.Combine(outFolder, run.FolderName);
         var checkpointPath = Checkpoint.PathIn(folder);
         var metricsPath = Path.Combine(folder, MetricsFile.FileName);
         var stepsPath = Path.Combine(folder, StepsFile.FileName);
         var runPath = Path.Combine(folder, RunFileName);
-        Write(() =>
-        {
-            Directory.CreateDirectory(folder);
-            AtomicFile.RemoveLeftovers(folder);
-        });
-
         var config = run.Config;
-        CheckpointInfo? info = null;
-        if (File.Exists(checkpointPath))
-        {
-            info = ReadInfo(checkpointPath);
-            CheckRunFile(runPath, run, config);
-            if (info.Options != run.Options)
-            {
-                throw new CommandFailedException(
-                    $"{checkpointPath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison"))}); " +
-                    "start the comparison afresh with --overwrite or choose another folder with --out.");
-            }
-
-            if (info.CompletedEpochs >= run.Options.Epochs)
-            {
-                // Finished earlier: only make its files agree with its checkpoint (a kill between the last checkpoint and
-                // the metrics file leaves them behind).
-                Write(() =>
-                {
-                    MetricsFile.Write(metricsPath, info.History);
-                    StepsFile.Write(stepsPath, StepsUpTo(stepsPath, info.OptimizerSteps, checkpointPath));
-                });
-                console.WriteLine($"{prefix}finished earlier ({info.CompletedEpochs} epoch{(info.CompletedEpochs == 1 ? "" : "s")}); skipped.");
-                return;
-            }
-        }
-        else
+        if (!File.Exists(checkpointPath))
         {
             // Not started, or stopped before its first checkpoint: start afresh (a steps file without a checkpoint
             // holds steps that no checkpoint has).
@@ -236,6 +276,67 @@ internal static class CompareCommand
                 File.Delete(metricsPath);
                 AtomicFile.WriteAllText(runPath, JsonSerializer.Serialize(new RunFile(config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options), Json) + "\n");
             });
+            return null;
+        }
+
+        foreach (var path in new[] { metricsPath, stepsPath, runPath })
+        {
+            RefuseSpecialFile(path);
+        }
+
+        var info = ReadInfo(checkpointPath, folder);
+        CheckRunFile(runPath, run, config, folder);
+        if (info.Options != run.Options)
+        {
+            throw new CommandFailedException(
+                $"{checkpointPath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
+                MoveAway(folder));
+        }
+
+        var metricsDamaged = File.Exists(metricsPath) && !Readable(() => MetricsFile.Read(metricsPath));
+        var steps = StepsUpTo(stepsPath, info.OptimizerSteps, checkpointPath, folder);
+        Write(() =>
+        {
+            MetricsFile.Write(metricsPath, info.History);
+            StepsFile.Write(stepsPath, steps);
+        });
+        if (metricsDamaged)
+        {
+            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info.CompletedEpochs}).");
+        }
+
+        return info;
+    }
+
+    /// <summary>The advice for a run folder whose files cannot be used: never a step that removes finished runs.</summary>
+    private static string MoveAway(string folder) =>
+        $"move {folder} away (that run is trained again; nothing else is lost) and continue with --resume, or choose another folder with --out.";
+
+    private static bool Readable(Action read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static void RunOne(CompareRun run, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console, CancellationToken cancellation,
+        bool firstRun)
+    {
+        var folder = Path.Combine(outFolder, run.FolderName);
+        var checkpointPath = Checkpoint.PathIn(folder);
+        var metricsPath = Path.Combine(folder, MetricsFile.FileName);
+        var stepsPath = Path.Combine(folder, StepsFile.FileName);
+        var config = run.Config;
+        if (info is not null && info.CompletedEpochs >= run.Options.Epochs)
+        {
+            console.WriteLine($"{prefix}finished earlier ({info.CompletedEpochs} epoch{(info.CompletedEpochs == 1 ? "" : "s")}); skipped.");
+            return;
         }
 
         using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data, checkpointPath);
@@ -253,7 +354,7 @@ internal static class CompareCommand
 
             // Steps beyond the checkpoint (written just before a checkpoint that a kill prevented) are dropped: they
             // are trained again.
-            earlierSteps = StepsUpTo(stepsPath, trainer.Steps, checkpointPath);
+            earlierSteps = StepsUpTo(stepsPath, trainer.Steps, checkpointPath, folder);
             Write(() =>
             {
                 StepsFile.Write(stepsPath, earlierSteps);
@@ -282,7 +383,7 @@ internal static class CompareCommand
 
         try
         {
-            TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(), prefix);
+            TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(cancellation), prefix);
             MetricsFile.Write(metricsPath, trainer.History);
             StepsFile.Write(stepsPath, recorder.Steps);
         }
@@ -292,8 +393,10 @@ internal static class CompareCommand
         }
         catch (OperationCanceledException e)
         {
-            throw new CommandFailedException(
-                $"{run.FolderName} stopped after epoch {trainer.CheckpointedEpochs} of {run.Options.Epochs}; continue the comparison with --resume.", e);
+            throw new CommandStoppedException(
+                $"{run.FolderName} stopped after epoch {trainer.CheckpointedEpochs} of {run.Options.Epochs}" +
+                (trainer.CheckpointedEpochs > 0 ? $" (its checkpoint of epoch {trainer.CheckpointedEpochs} is kept" : " (no epoch of it was finished") +
+                $"{(firstRun ? "" : "; the runs before it are kept")}); continue with: {CliApp.Name} compare --out {CliValues.Quote(outFolder)} --resume", e);
         }
         catch (IOException e)
         {
@@ -307,14 +410,22 @@ internal static class CompareCommand
 
     /// <summary>The first <paramref name="count"/> steps of the run's steps file: it must hold at least as many as
     /// the checkpoint (it is written before it).</summary>
-    private static IReadOnlyList<StepRow> StepsUpTo(string stepsPath, int count, string checkpointPath)
+    private static IReadOnlyList<StepRow> StepsUpTo(string stepsPath, int count, string checkpointPath, string folder)
     {
-        var steps = File.Exists(stepsPath) ? Read(() => StepsFile.Read(stepsPath)) : [];
+        IReadOnlyList<StepRow> steps;
+        try
+        {
+            steps = File.Exists(stepsPath) ? StepsFile.Read(stepsPath) : [];
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}: the per-step losses of this run are lost; {MoveAway(folder)}", e);
+        }
+
         if (steps.Count < count)
         {
             throw new CommandFailedException(
-                $"{stepsPath} holds {steps.Count:N0} steps but the checkpoint {checkpointPath} has {count:N0}: the per-step losses of this run are lost; " +
-                "start the comparison afresh with --overwrite (or move this run's folder away and --resume to train it again).");
+                $"{stepsPath} holds {steps.Count:N0} steps but the checkpoint {checkpointPath} has {count:N0}: the per-step losses of this run are lost; {MoveAway(folder)}");
         }
 
         return steps.Take(count).ToList();
@@ -322,20 +433,29 @@ internal static class CompareCommand
 
     /// <summary>A run folder's <c>run.json</c> must name the network the comparison expects there (a plain network and a
     /// ResNet of one depth have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
-    private static void CheckRunFile(string runPath, CompareRun run, ResNetConfig config)
+    private static void CheckRunFile(string runPath, CompareRun run, ResNetConfig config, string folder)
     {
         if (!File.Exists(runPath))
         {
             throw new CommandFailedException(
-                $"{runPath} is missing, so the checkpoint beside it cannot be told apart from another network's; start the comparison afresh with --overwrite.");
+                $"{runPath} is missing, so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}");
         }
 
-        var stored = Read(() => JsonSerializer.Deserialize<RunFile>(File.ReadAllText(runPath), Json));
+        RunFile? stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<RunFile>(File.ReadAllText(runPath), Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or IOException)
+        {
+            throw new CommandFailedException($"{runPath} cannot be read ({e.Message.TrimEnd('.')}), so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}", e);
+        }
+
         if (stored is null || stored.Network != config.Name || stored.Seed != run.Seed)
         {
             throw new CommandFailedException(
                 $"{runPath} describes {stored?.Network ?? "nothing"} with seed {stored?.Seed.ToString(CultureInfo.InvariantCulture) ?? "?"}, but this folder is for {config.Name} with seed {run.Seed}; " +
-                "start the comparison afresh with --overwrite.");
+                MoveAway(folder));
         }
     }
 
@@ -384,7 +504,7 @@ internal static class CompareCommand
     /// of the subset at batch 128.</summary>
     internal static int Smoothing(IReadOnlyList<RunCurves> runs) => Math.Max(1, (int)Math.Round(runs.Max(r => r.Steps.Count) / 100.0));
 
-    private static CheckpointInfo ReadInfo(string path)
+    private static CheckpointInfo ReadInfo(string path, string folder)
     {
         try
         {
@@ -392,20 +512,51 @@ internal static class CompareCommand
         }
         catch (CheckpointException e)
         {
-            throw new CommandFailedException(e.Message, e);
+            // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
+            var problem = e.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.');
+            throw new CommandFailedException($"{problem}; {MoveAway(folder)}", e);
         }
     }
 
-    private static ComparePlan ReadPlan(string path)
+    /// <summary>Reads and checks <c>compare.json</c> as the command line checks its options (it is a file a user can
+    /// edit); every message names the file.</summary>
+    internal static ComparePlan ReadPlan(string path)
     {
-        var plan = Read(() => JsonSerializer.Deserialize<ComparePlan>(File.ReadAllText(path), Json));
-        if (plan?.Nets is null || plan.Depths is null || plan.Seeds is null || plan.Options is null)
+        RefuseSpecialFile(path);
+        ComparePlan? plan;
+        try
         {
-            throw new CommandFailedException($"{path} is not a comparison plan (it lacks nets, depths, seeds or options); start the comparison afresh with --overwrite.");
+            plan = JsonSerializer.Deserialize<ComparePlan>(File.ReadAllText(path), Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"{path} cannot be read as a comparison plan ({e.Message.TrimEnd('.')}); {PlanFix}", e);
+        }
+
+        if (plan is null)
+        {
+            throw new CommandFailedException($"{path} is not a comparison plan (it is empty); {PlanFix}");
+        }
+
+        if (CompareCommandLine.Problem(plan) is { } problem)
+        {
+            throw new CommandFailedException($"{path} is not a valid comparison plan: {problem.TrimEnd('.')}; {PlanFix}");
         }
 
         return plan;
     }
+
+    /// <summary>Refuses a FIFO, a device or a socket where compare reads a file: reading a FIFO waits for a writer forever.</summary>
+    private static void RefuseSpecialFile(string path)
+    {
+        if (FileKind.NonRegular(path) is { } kind)
+        {
+            throw new CommandFailedException($"{path} is {kind}, not a file compare wrote; remove it, or choose another folder with --out.");
+        }
+    }
+
+    private const string PlanFix =
+        "fix the file (it lists nets, depths, seeds and options, as each run folder's run.json does), or start a new comparison in another folder with --out.";
 
     /// <summary>Reads with a damaged file as a command failure naming the file.</summary>
     private static T Read<T>(Func<T> read)
@@ -416,7 +567,7 @@ internal static class CompareCommand
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')} (start the comparison afresh with --overwrite if it cannot be repaired).", e);
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; fix or move away the damaged file, then continue with --resume.", e);
         }
     }
 

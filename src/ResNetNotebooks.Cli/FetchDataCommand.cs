@@ -46,9 +46,10 @@ internal static class FetchDataCommand
             }
             catch (DirectoryNotFoundException e)
             {
-                throw new CommandFailedException($"{e.Message} Or give the target with --folder DIR.", e);
+                throw new CommandFailedException(TrainCommand.DataAdvice(e.Message, "run resnet-cli from inside the repository, or give the target folder with --folder DIR."), e);
             }
 
+            var created = OutputFolder.FirstMissing(target);
             try
             {
                 WritableFolder.Ensure(target, "The data folder");
@@ -67,6 +68,7 @@ internal static class FetchDataCommand
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
+                OutputFolder.RemoveIfEmpty(target, created); // no empty folder left by a failed download
                 throw new CommandFailedException(e.Message, e);
             }
         };

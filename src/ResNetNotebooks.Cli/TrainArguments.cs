@@ -16,6 +16,18 @@ namespace ResNetNotebooks.Cli;
 /// of <paramref name="Options"/> is then only the profile's default.</param>
 public sealed record TrainArguments(TrainingOptions Options, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads, bool AutoPrecision = true)
 {
+    /// <summary>A checkpoint's settings with only the options given on the command line applied (what <c>--resume</c>
+    /// checks: options not given are not differences).</summary>
+    internal Func<TrainingOptions, TrainingOptions> ApplyGiven { get; init; } = options => options;
+
+    /// <summary>Equal when the parsed values are (<see cref="ApplyGiven"/>, a function, is left out).</summary>
+    public bool Equals(TrainArguments? other) =>
+        other is not null && Options == other.Options && Explicit == other.Explicit && Out == other.Out && Resume == other.Resume &&
+        Overwrite == other.Overwrite && Threads == other.Threads && AutoPrecision == other.AutoPrecision;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Options, Explicit, Out, Resume, Overwrite, Threads, AutoPrecision);
+
     /// <summary>Parses the arguments after <c>train</c> as the command line does. Order does not matter: the profile
     /// is applied first, then the recipe, then the single settings.</summary>
     /// <exception cref="ArgumentException">An unknown option, a missing or malformed value, or invalid settings; the
@@ -124,7 +136,7 @@ internal sealed class TrainCommandLine
 
         Command = new Command("train",
             "Train ResNet-18 on Fashion-MNIST. Writes into the output folder: metrics.csv (one row per epoch), checkpoint.bin " +
-            "(after every epoch) and training-curves.html (the curves, viewable offline). Whatever their order, the profile is " +
+            "(after every epoch), training-curves.csv and training-curves.html (the curves, viewable offline). Whatever their order, the profile is " +
             "applied first, then the recipe, then the single settings.")
         {
             profile, recipe,
@@ -189,7 +201,20 @@ internal sealed class TrainCommandLine
             resumes,
             overwrites,
             parseResult.Given(threads) ? parseResult.GetValue(threads) : null,
-            request == PrecisionRequest.Auto);
+            request == PrecisionRequest.Auto)
+        {
+            ApplyGiven = stored =>
+            {
+                var asked = parseResult.Given(profile) ? parseResult.GetValue(profile)! with { Precision = stored.Precision } : stored;
+                if (parseResult.Given(recipe))
+                {
+                    asked = asked.WithRecipe(parseResult.GetValue(recipe));
+                }
+
+                asked = given.Aggregate(asked, (o, s) => s.Apply(parseResult, o));
+                return request == PrecisionRequest.Auto ? asked : asked with { Precision = request == PrecisionRequest.Bf16 ? Precision.Bf16 : Precision.Fp32 };
+            },
+        };
         return true;
     }
 }

@@ -29,9 +29,11 @@ internal static class TrainCommand
     /// the usage error instead.</summary>
     /// <exception cref="CommandFailedException">The folder cannot be written or is in use by another run, nothing to
     /// resume, a checkpoint in the way, or an unreadable one.</exception>
-    public static (Func<int>? Run, string? UsageError) Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
+    public static (Func<int>? Run, string? UsageError) Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel,
+        CancellationToken stop = default)
     {
         var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile));
+        var created = OutputFolder.FirstMissing(outFolder);
         RunFolderLock folderLock;
         try
         {
@@ -43,26 +45,37 @@ internal static class TrainCommand
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
         }
 
+        // A command that fails leaves no empty folder it made behind.
+        void Release()
+        {
+            folderLock.Dispose();
+            OutputFolder.RemoveIfEmpty(outFolder, created);
+        }
+
         try
         {
             var (resumeFrom, usageError) = CheckFolder(arguments, outFolder);
             if (usageError is not null)
             {
-                folderLock.Dispose();
+                Release();
                 return (null, usageError);
             }
 
             return (() =>
             {
-                using (folderLock)
+                try
                 {
-                    return Run(arguments, resumeFrom, outFolder, console, createModel);
+                    return Run(arguments, resumeFrom, outFolder, console, createModel, stop);
+                }
+                finally
+                {
+                    Release();
                 }
             }, null);
         }
         catch
         {
-            folderLock.Dispose();
+            Release();
             throw;
         }
     }
@@ -71,6 +84,12 @@ internal static class TrainCommand
     {
         var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
         CheckpointInfo? resumeFrom = null;
+        if (FileKind.NonRegular(checkpointPath) is { } kind)
+        {
+            // Reading a FIFO would wait for a writer forever; replacing it would hide whatever made it.
+            throw new CommandFailedException($"{checkpointPath} is {kind}, not a checkpoint file; remove it, or choose another folder with --out.");
+        }
+
         if (arguments.Resume)
         {
             if (!File.Exists(checkpointPath))
@@ -79,13 +98,13 @@ internal static class TrainCommand
             }
 
             resumeFrom = ReadInfo(checkpointPath);
-            // Without an explicit --precision a resumed run keeps the precision it was started with.
-            var given = arguments.AutoPrecision ? arguments.Options with { Precision = resumeFrom.Options.Precision } : arguments.Options;
-            if (arguments.Explicit && resumeFrom.Options != given)
+            // Only the options given are compared (a resumed run keeps the checkpoint's settings, its precision too).
+            var asked = arguments.ApplyGiven(resumeFrom.Options);
+            if (resumeFrom.Options != asked)
             {
                 return (null,
                     $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", resumeFrom.Options.Differences(given, "checkpoint", "given"))}. Give only --out and --resume (or the same settings).");
+                    $"{string.Join("; ", resumeFrom.Options.Differences(asked, "checkpoint", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
             }
         }
         else if (File.Exists(checkpointPath) && !arguments.Overwrite)
@@ -99,7 +118,11 @@ internal static class TrainCommand
         return (resumeFrom, null);
     }
 
-    private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, string outFolder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel)
+    /// <summary>Called after each epoch's files are written (tests stop a run here, as a signal would).</summary>
+    internal static Action<EpochMetrics>? AfterEpoch { get; set; }
+
+    private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, string outFolder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel,
+        CancellationToken stop)
     {
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
@@ -138,16 +161,21 @@ internal static class TrainCommand
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
-        var curves = TrainingCurves.Record(trainer);
+        // The curves' points of the epochs before a resume come from their file (written after every epoch), so that
+        // the chart of a resumed run has every epoch's points, not only one per earlier epoch.
+        var pointsPath = Path.Combine(outFolder, CurvePointsFileName);
+        var curves = TrainingCurves.Record(trainer, resumeFrom is null ? [] : ReadPoints(pointsPath, trainer.CompletedEpochs, console));
         trainer.EpochEnded += (_, m) =>
         {
             MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+            AtomicFile.WriteAllText(pointsPath, FormatPoints(curves));
             console.WriteLine(EpochLine(m, options.Epochs));
+            AfterEpoch?.Invoke(m);
         };
 
         try
         {
-            ShowProgress(console, trainer, () => trainer.Fit());
+            ShowProgress(console, trainer, () => trainer.Fit(stop));
 
             var chartPath = Path.Combine(outFolder, ChartFileName);
             AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
@@ -157,7 +185,15 @@ internal static class TrainCommand
         }
         catch (TrainingDivergedException e)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')} with --lr.", e);
+            throw new CommandFailedException(DivergedAdvice(e, options), e);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new CommandStoppedException(
+                $"the run stopped after training {trainer.CheckpointedEpochs} of {options.Epochs} epochs; " +
+                (trainer.CheckpointedEpochs > 0
+                    ? $"its checkpoint of epoch {trainer.CheckpointedEpochs} is kept in {outFolder}; continue with: {CliApp.Name} train --out {CliValues.Quote(outFolder)} --resume"
+                    : $"no epoch was finished, so nothing was kept; start it again with: {CliApp.Name} train --out {CliValues.Quote(outFolder)}{(resumeFrom is null ? "" : " --resume")}"), e);
         }
         catch (IOException e)
         {
@@ -176,7 +212,7 @@ internal static class TrainCommand
         }
 
         console.WriteLine();
-        console.WriteLine($"Wrote {MetricsFile.FileName}, {Checkpoint.FileName} and {ChartFileName} to {outFolder}");
+        console.WriteLine($"Wrote {MetricsFile.FileName}, {Checkpoint.FileName}, {ChartFileName} and {CurvePointsFileName} to {outFolder}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wall time: {wall.Elapsed.TotalSeconds:F1} s"));
         return CliApp.Ok;
     }
@@ -218,6 +254,75 @@ internal static class TrainCommand
             });
     }
 
+    /// <summary>The file of the chart's training points, e.g. <c>epoch,train_loss,train_accuracy</c> rows.</summary>
+    public const string CurvePointsFileName = "training-curves.csv";
+
+    private const string PointsHeader = "epoch,train_loss,train_accuracy";
+
+    private static string FormatPoints(TrainingCurves curves)
+    {
+        var csv = new System.Text.StringBuilder(PointsHeader).Append('\n');
+        for (var i = 0; i < curves.TrainLoss.Count; i++)
+        {
+            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{curves.TrainLoss[i].Epoch:R},{curves.TrainLoss[i].Value:R},{curves.TrainAccuracy[i].Value:R}\n"));
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>The training points of the first <paramref name="epochs"/> epochs from <paramref name="path"/>; none
+    /// (the chart then has one point per earlier epoch, from the checkpoint's metrics) when it is missing or damaged.</summary>
+    private static IReadOnlyList<(double Epoch, double Loss, double Accuracy)> ReadPoints(string path, int epochs, IAnsiConsole console)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            var lines = File.ReadAllLines(path);
+            if (lines.Length == 0 || lines[0] != PointsHeader)
+            {
+                throw new FormatException($"the first line is not {PointsHeader}");
+            }
+
+            return lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+                .Select(c => (double.Parse(c[0], CultureInfo.InvariantCulture), double.Parse(c[1], CultureInfo.InvariantCulture), double.Parse(c[2], CultureInfo.InvariantCulture)))
+                .Where(p => p.Item1 <= epochs)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            console.WriteLine($"Note: {path} cannot be read ({e.Message.TrimEnd('.')}); the chart shows one point per epoch before the resume.");
+            return [];
+        }
+    }
+
+    /// <summary>What to change after a diverged run: the learning rate, or the weight decay when it alone explains it.
+    /// On its own, weight decay is SGD on wd/2 · w²: with momentum m the weights stay bounded only while lr · wd is
+    /// below 2(1 + m) (heavy ball), or 2(1 + m)/(1 + 2m) with Nesterov; 2 without momentum. Above that bound every step
+    /// makes the weights larger, whatever the gradients.</summary>
+    internal static string DivergedAdvice(TrainingDivergedException e, TrainingOptions options)
+    {
+        var message = e.Message.TrimEnd('.');
+        // The rate of the batch that diverged (below the peak early in a one-cycle schedule).
+        var product = e.LearningRate * options.WeightDecay;
+        var m = options.Momentum;
+        var bound = options.Nesterov ? 2 * (1 + m) / (1 + 2 * m) : 2 * (1 + m);
+        if (product >= bound)
+        {
+            var cut = message.IndexOf(" Lower the learning rate", StringComparison.Ordinal);
+            var facts = cut > 0 ? message[..cut] : message;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{facts} The weight decay is the cause: learning rate {e.LearningRate:G4} x --weight-decay {options.WeightDecay:G4} = {product:G4}, and from {bound:G3} on " +
+                $"(momentum {m:G3}{(options.Nesterov ? ", Nesterov" : "")}) weight decay alone makes the weights grow at every step; lower --weight-decay below {bound / options.LearningRate:G3} " +
+                $"(the tuned recipe uses 5e-4).");
+        }
+
+        return $"{message} with --lr.";
+    }
+
     internal static string EpochLine(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F3}, train acc {m.TrainAccuracy:F3}, test acc {m.TestAccuracy:F3}, " +
         $"{m.ExamplesPerSecond:N0} examples/s, lr {m.LearningRate:G3}, peak memory {m.PeakMemoryBytes / 1048576.0:N0} MiB " +
@@ -233,7 +338,7 @@ internal static class TrainCommand
         }
         catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
         {
-            throw new CommandUsageException(UsageErrors.Message(e), e);
+            throw new CommandUsageException(UsageErrors.ForCli(UsageErrors.Message(e)), e);
         }
     }
 
@@ -243,10 +348,22 @@ internal static class TrainCommand
         {
             return TrainTestData.Load(options.Data);
         }
-        catch (Exception e) when (e is DataFileException or DirectoryNotFoundException)
+        catch (DirectoryNotFoundException e)
+        {
+            throw new CommandFailedException(DataAdvice(e.Message, "run resnet-cli from inside the repository (its root or any folder in it, e.g. notebooks/)."), e);
+        }
+        catch (DataFileException e)
         {
             throw new CommandFailedException(e.Message, e);
         }
+    }
+
+    /// <summary>The data folder search's message with a fix a CLI user can follow (the library's names a parameter the
+    /// command line does not have).</summary>
+    internal static string DataAdvice(string message, string fix)
+    {
+        var cut = message.IndexOf(" Fix: ", StringComparison.Ordinal);
+        return cut < 0 ? message : $"{message[..cut]} Fix: {fix}";
     }
 
     private static CheckpointInfo ReadInfo(string path)

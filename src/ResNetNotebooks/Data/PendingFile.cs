@@ -26,7 +26,9 @@ public sealed class PendingFile : IDisposable
         TargetPath = Path.GetFullPath(targetPath);
         string folder = Path.GetDirectoryName(TargetPath)!;
         Directory.CreateDirectory(folder);
-        TemporaryPath = Path.Combine(folder, $".{Path.GetFileName(TargetPath)}.{Guid.NewGuid():N}.tmp");
+        // Named as AtomicFile names its temporary files (with the process id), so that a later run can tell the files a
+        // killed process left (AtomicFile.RemoveStaleLeftovers) from those of a download in progress.
+        TemporaryPath = Path.Combine(folder, $".{Path.GetFileName(TargetPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
     }
 
     /// <summary>The final path of the file.</summary>

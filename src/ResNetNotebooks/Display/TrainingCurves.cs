@@ -51,7 +51,7 @@ public sealed class TrainingCurves
 
     /// <summary>
     /// Curves for <paramref name="trainer"/>'s run holding its epochs so far (after a resume), one point each; add
-    /// to them as it trains, or use <see cref="Record"/>.
+    /// to them as it trains, or use <see cref="Record(Trainer, int)"/>.
     /// </summary>
     public static TrainingCurves For(Trainer trainer, int pointsPerEpoch = 5)
     {
@@ -69,9 +69,30 @@ public sealed class TrainingCurves
     /// Curves that follow <paramref name="trainer"/>: its earlier epochs (after a resume) as one point each, then
     /// <see cref="PointsPerEpoch"/> points per epoch as it trains.
     /// </summary>
-    public static TrainingCurves Record(Trainer trainer, int pointsPerEpoch = 5)
+    public static TrainingCurves Record(Trainer trainer, int pointsPerEpoch = 5) => Record(trainer, [], pointsPerEpoch);
+
+    /// <summary>
+    /// As <see cref="Record(Trainer, int)"/> for a resumed run whose earlier training points were kept
+    /// (<paramref name="earlierPoints"/>: (fractional epoch, loss, accuracy), as <see cref="TrainLoss"/> and
+    /// <see cref="TrainAccuracy"/> held them): the earlier epochs get those points instead of one point each.
+    /// </summary>
+    public static TrainingCurves Record(Trainer trainer, IEnumerable<(double Epoch, double Loss, double Accuracy)> earlierPoints, int pointsPerEpoch = 5)
     {
-        var curves = For(trainer, pointsPerEpoch);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(earlierPoints);
+        var curves = new TrainingCurves(trainer.Options.Epochs, pointsPerEpoch);
+        var points = earlierPoints.Where(p => p.Epoch <= trainer.History.Count).OrderBy(p => p.Epoch).ToList();
+        foreach (var m in trainer.History)
+        {
+            foreach (var (epoch, loss, accuracy) in points.Where(p => p.Epoch > m.Epoch - 1 && p.Epoch <= m.Epoch))
+            {
+                curves._trainLoss.Add((epoch, loss));
+                curves._trainAccuracy.Add((epoch, accuracy));
+            }
+
+            curves.Add(m);
+        }
+
         trainer.BatchEnded += (_, p) => curves.Add(p);
         trainer.EpochEnded += (_, m) => curves.Add(m);
         return curves;

@@ -87,6 +87,69 @@ public static class AtomicFile
         return removed;
     }
 
+    /// <summary>
+    /// Removes the temporary files that earlier writes of <paramref name="path"/> left behind when their process was
+    /// killed (<c>kill -9</c>, power loss), and only those: the files named as <see cref="Write"/> names them for this
+    /// target whose process is no longer running. Safe without a lock: a write in progress belongs to a live process.
+    /// </summary>
+    /// <param name="path">The target file whose leftovers to remove.</param>
+    /// <returns>The names of the files removed.</returns>
+    public static IReadOnlyList<string> RemoveStaleLeftovers(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        var removed = new List<string>();
+        if (!Directory.Exists(folder))
+        {
+            return removed;
+        }
+
+        var prefix = $".{Path.GetFileName(full)}.";
+        foreach (var temp in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var name = Path.GetFileName(temp);
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var match = System.Text.RegularExpressions.Regex.Match(name[prefix.Length..], @"^(\d+)\.[0-9a-f]{32}\.tmp$");
+            if (match.Success && int.TryParse(match.Groups[1].Value, out var pid) && IsLeftByEndedProcess(pid, temp) && TryDelete(temp))
+            {
+                removed.Add(name);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Whether the process <paramref name="pid"/>, which wrote <paramref name="path"/>, has ended: no process
+    /// has that id, or the one that has it started after the file was last written (the id was reused).</summary>
+    /// <param name="pid">The id of the process that created the file (part of its name).</param>
+    /// <param name="path">The file or folder it left.</param>
+    public static bool IsLeftByEndedProcess(int pid, string path)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited || process.StartTime.ToUniversalTime() > File.GetLastWriteTimeUtc(path) + TimeSpan.FromSeconds(1);
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false; // cannot tell: keep it
+        }
+    }
+
     /// <summary>The reason of an I/O error in a few words, e.g. "the disk is full".</summary>
     private static string Reason(Exception e) => e.HResult switch
     {

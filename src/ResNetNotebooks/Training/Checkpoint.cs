@@ -59,6 +59,28 @@ public static class Checkpoint
     /// <summary>How the JSON part is written: readable enum names.</summary>
     internal static JsonSerializerOptions Json { get; } = new() { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>Whether the regular file at <paramref name="path"/> starts like a training checkpoint of any format
+    /// (<c>RNBCKPT</c>), whatever its name; false when it does not exist, cannot be read or is not a regular file.</summary>
+    public static bool LooksLikeCheckpoint(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!FileKind.IsRegularFile(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = new byte[Magic.Length - 1];
+            return stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) == start.Length && start.AsSpan().SequenceEqual(Magic.AsSpan(0, start.Length));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads only the <see cref="CheckpointInfo"/> of the checkpoint at <paramref name="path"/> (after the
     /// same checks as a full load).</summary>
     /// <exception cref="CheckpointException">The file is not a checkpoint of this format, or it is corrupt.</exception>
@@ -156,6 +178,12 @@ public static class Checkpoint
     internal static CheckpointInfo Read(string path, Action<CheckpointInfo, BinaryReader> readTensors)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (FileKind.NonRegular(path) is { } kind)
+        {
+            // Opening a FIFO for reading would wait for a writer forever.
+            throw new CheckpointException(path, $"{path} is {kind}, not a checkpoint file; give the checkpoint.bin of a run folder, or remove it and train again.");
+        }
+
         FileStream stream;
         try
         {

@@ -75,6 +75,40 @@ public sealed class RunFolderLock : IDisposable
         return folderLock;
     }
 
+    /// <summary>Whether a run (of this or another process) holds the lock on <paramref name="folder"/> now.</summary>
+    /// <param name="folder">A folder.</param>
+    /// <param name="owner">Who holds it, as written in <see cref="OwnerFileName"/> (null if not held or unknown).</param>
+    public static bool IsHeld(string folder, out string? owner)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        owner = null;
+        var lockPath = Path.Combine(Path.GetFullPath(folder), FileName);
+        if (!File.Exists(lockPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            // Opening with FileShare.None asks for the same exclusive lock a run holds (flock on Unix); it does not
+            // create the file, and closing it at once leaves everything as it was.
+            using (new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            owner = ReadOwner(Path.GetDirectoryName(lockPath)!);
+            return true;
+        }
+    }
+
     /// <summary>Releases the lock and removes its files.</summary>
     public void Dispose()
     {

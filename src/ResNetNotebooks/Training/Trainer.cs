@@ -76,17 +76,16 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(createModel);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        options.Validate();
+        CheckFits(options, train.Count, test.Count);
         Options = options;
         NativeHeap.KeepFreedMemory();
 
-        (_trainImages, _trainLabels) = Take(train, options.TrainImages, nameof(TrainingOptions.TrainImages));
-        (_testImages, _testLabels) = Take(test, options.TestImages, nameof(TrainingOptions.TestImages));
+        (_trainImages, _trainLabels) = Take(train, options.TrainImages);
+        (_testImages, _testLabels) = Take(test, options.TestImages);
         int? resize = options.Resizes ? options.ImageSize : null;
         _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize,
             dropLast: options.DropLast);
         _testLoader = new BatchLoader(_testImages, _testLabels, options.BatchSize, shuffle: false, resize: resize);
-        CheckBatches(options, _trainLoader);
 
         Compute.Seed(options.Seed);
         Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
@@ -406,21 +405,46 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>Refuses settings that leave no batch to train, or more steps than the schedule can count.</summary>
-    private static void CheckBatches(TrainingOptions options, BatchLoader loader)
+    /// <summary>
+    /// The checks the constructor makes before it builds anything: valid options that fit data of
+    /// <paramref name="trainCount"/> training and <paramref name="testCount"/> test images (no more images asked for than
+    /// there are, at least one training batch, no more steps than the schedule counts). A command that must not change
+    /// anything for settings that cannot run calls it first.
+    /// </summary>
+    /// <param name="options">The run's settings.</param>
+    /// <param name="trainCount">Training images in the data.</param>
+    /// <param name="testCount">Test images in the data.</param>
+    /// <exception cref="ArgumentException">A setting does not fit; its parameter name is the option's property name.</exception>
+    public static void CheckFits(TrainingOptions options, int trainCount, int testCount)
     {
-        if (loader.BatchesPerEpoch == 0)
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        CheckCount(options.TrainImages, trainCount, FashionMnistSplit.Train, nameof(TrainingOptions.TrainImages));
+        CheckCount(options.TestImages, testCount, FashionMnistSplit.Test, nameof(TrainingOptions.TestImages));
+        var count = options.TrainImages ?? trainCount;
+        var batchesPerEpoch = options.DropLast ? count / options.BatchSize : (int)(((long)count + options.BatchSize - 1) / options.BatchSize);
+        if (batchesPerEpoch == 0)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Training option BatchSize = {options.BatchSize} with DropLast = true leaves no training batch: the run has {loader.Count:N0} training images, fewer than one batch; use a batch size of at most {loader.Count:N0}, more training images, or DropLast = false."),
+                $"Training option BatchSize = {options.BatchSize} with DropLast = true leaves no training batch: the run has {count:N0} training images, fewer than one batch; use a batch size of at most {count:N0}, more training images, or DropLast = false."),
                 nameof(TrainingOptions.BatchSize));
         }
 
-        if ((long)options.Epochs * loader.BatchesPerEpoch > int.MaxValue)
+        if ((long)options.Epochs * batchesPerEpoch > int.MaxValue)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Training option Epochs = {options.Epochs:N0} at {loader.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / loader.BatchesPerEpoch:N0} epochs."),
+                $"Training option Epochs = {options.Epochs:N0} at {batchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / batchesPerEpoch:N0} epochs."),
                 nameof(TrainingOptions.Epochs));
+        }
+    }
+
+    private static void CheckCount(int? count, int available, FashionMnistSplit split, string option)
+    {
+        if (count > available)
+        {
+            throw new ArgumentException(
+                $"Training option {option} = {count:N0} asks for more images than the {split} data holds ({available:N0}); use at most {available:N0}, or null for all.",
+                option);
         }
     }
 
@@ -428,15 +452,8 @@ public sealed class Trainer : IDisposable
 
     private long ParameterCount() => Model.parameters().Sum(p => p.numel());
 
-    private static (Tensor Images, Tensor Labels) Take(FashionMnistDataset data, int? count, string option)
+    private static (Tensor Images, Tensor Labels) Take(FashionMnistDataset data, int? count)
     {
-        if (count > data.Count)
-        {
-            throw new ArgumentException(
-                $"Training option {option} = {count:N0} asks for more images than the {data.Split} data holds ({data.Count:N0}); use at most {data.Count:N0}, or null for all.",
-                option);
-        }
-
         var n = count ?? data.Count;
         // Views of the dataset's tensors (no copy), owned by the trainer and kept out of any dispose scope.
         return (data.Images.narrow(0, 0, n).DetachFromDisposeScope(), data.Labels.narrow(0, 0, n).DetachFromDisposeScope());

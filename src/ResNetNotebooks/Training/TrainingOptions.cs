@@ -197,15 +197,18 @@ public sealed record TrainingOptions
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "use at least 1 image per batch (d2l uses 256)");
         Check(ImageSize >= 28 && ImageSize <= MaxImageSize, nameof(ImageSize), ImageSize,
             $"use 28 (the stored size) up to {MaxImageSize}, e.g. 96 as in d2l (ImageNet's 224 is the largest a ResNet is usually trained at)");
-        Check(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate,
-            "use a positive rate that fits a 32-bit float as the optimizer stores it, e.g. 0.05 (d2l) or 0.1 (tuned peak)");
-        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "use 0 (none) or a value below 1, e.g. 0.9");
+        // The optimizer computes in 32-bit floats: a rate a double holds may round to 0 there (1e-320) and train nothing.
+        Check(LearningRate > 0 && (float)LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate,
+            "use a positive rate that fits a 32-bit float as the optimizer stores it (it must not round to 0 there), e.g. 0.05 (d2l) or 0.1 (tuned peak)");
+        Check(Momentum >= 0 && Momentum < 1 && (float)Momentum < 1 && (Momentum == 0 || (float)Momentum > 0), nameof(Momentum), Momentum,
+            "use 0 (none) or a value below 1 that stays below 1 and above 0 in a 32-bit float, e.g. 0.9");
         Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "Nesterov momentum needs Momentum > 0 (e.g. 0.9), or turn Nesterov off");
         Check(!CycleMomentum || Schedule == LearningRateSchedule.OneCycle, nameof(CycleMomentum), CycleMomentum,
             "momentum only cycles with the one-cycle schedule; use Schedule = OneCycle or CycleMomentum = false");
         Check(!CycleMomentum || (Momentum - MomentumCycleHalfWidth > 0 && Momentum + MomentumCycleHalfWidth < 1), nameof(CycleMomentum), CycleMomentum,
             $"cycling moves the momentum ±{MomentumCycleHalfWidth} around Momentum = {Momentum}, which must stay between 0 and 1; use a Momentum between 0.05 and 0.95 (e.g. 0.9) or CycleMomentum = false");
-        Check(WeightDecay >= 0 && WeightDecay <= float.MaxValue, nameof(WeightDecay), WeightDecay, "use 0 (none) or a small positive value, e.g. 5e-4");
+        Check(WeightDecay >= 0 && WeightDecay <= float.MaxValue && (WeightDecay == 0 || (float)WeightDecay > 0), nameof(WeightDecay), WeightDecay,
+            "use 0 (none) or a small positive value that does not round to 0 in a 32-bit float, e.g. 5e-4");
         Check(TrainImages is null or >= 1, nameof(TrainImages), TrainImages!, "use at least 1 image, or null for all");
         Check(!(DropLast && TrainImages < BatchSize), nameof(TrainImages), TrainImages!,
             $"with DropLast = true and BatchSize = {BatchSize} no batch is left to train; use at least {BatchSize} training images, a batch size of at most {TrainImages}, or DropLast = false");

@@ -96,7 +96,7 @@ public class CliTests
         Assert.Equal(1, code);
         Assert.Matches(@"^Training diverged: the loss of epoch 2, batch 1 is NaN at learning rate [0-9.eE+-]+\. The checkpoint of epoch 1 is kept\. Lower the learning rate .* with --lr\.$", OneLine(error));
         Assert.Equal(1, Checkpoint.ReadInfo(folder.Combine("checkpoint.bin")).CompletedEpochs);
-        Assert.Equal(["checkpoint.bin", "metrics.csv"], folder.Files());
+        Assert.Equal(["checkpoint.bin", "metrics.csv", "training-curves.csv"], folder.Files());
     }
 
     [Fact]
@@ -192,9 +192,9 @@ public class CliTests
     [InlineData(new[] { "train", "--image-size", "2147483648" }, "--image-size takes a whole number from 28 to 512, not '2147483648'.")]
     [InlineData(new[] { "train", "--epochs", "99999999999" }, "--epochs takes a whole number of at least 1, not '99999999999'.")]
     [InlineData(new[] { "train", "--threads", "100000" }, "--threads takes a whole number from 1 to 256, not '100000'.")]
-    [InlineData(new[] { "train", "--lr", "1e308" }, "Training option LearningRate = 1E+308 is not valid: use a positive rate that fits a 32-bit float")]
+    [InlineData(new[] { "train", "--lr", "1e308" }, "--lr 1e308 is too large for the 32-bit floats the optimizer computes with")]
     [InlineData(new[] { "train", "--lr", "Infinity" }, "--lr takes a number such as 0.05, not 'Infinity'.")]
-    [InlineData(new[] { "train", "--weight-decay", "1e300" }, "Training option WeightDecay = 1E+300 is not valid")]
+    [InlineData(new[] { "train", "--weight-decay", "1e300" }, "--weight-decay 1e300 is too large for the 32-bit floats the optimizer computes with")]
     [InlineData(new[] { "train", "--train-images", "100" }, "Training option TrainImages = 100 is not valid: with DropLast = true and BatchSize = 256 no batch is left to train")]
     [InlineData(new[] { "fetch-data", "--folder", "" }, "--folder takes a folder, not an empty value.")]
     [InlineData(new[] { "fetch-data", "--folder" }, "--folder needs a value")]
@@ -265,7 +265,7 @@ public class CliTests
         var (code, output, error) = Run(["train", .. Tiny, "--out", folder.Path]);
 
         Assert.True(code == 0, error);
-        Assert.Equal(["checkpoint.bin", "metrics.csv", "training-curves.html"], folder.Files());
+        Assert.Equal(["checkpoint.bin", "metrics.csv", "training-curves.csv", "training-curves.html"], folder.Files());
         var lines = File.ReadAllLines(folder.Combine("metrics.csv"));
         Assert.Equal("epoch,train_loss,train_acc,test_acc,examples_per_sec", lines[0]);
         Assert.Equal(3, lines.Length);
@@ -314,7 +314,7 @@ public class CliTests
         Assert.Equal(1, again.Code);
         Assert.Contains("already holds a checkpoint (epoch 2 of 2", again.Err);
         Assert.Equal(2, differentResume.Code);
-        Assert.Contains("Seed: checkpoint 0, given 3", differentResume.Err);
+        Assert.Contains("--seed: checkpoint 0, given 3", differentResume.Err);
         Assert.Equal(0, overwrite.Code);
         Assert.Equal(3, Checkpoint.ReadInfo(folder.Combine("checkpoint.bin")).Options.Seed);
     }

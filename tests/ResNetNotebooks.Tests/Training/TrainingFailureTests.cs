@@ -33,6 +33,32 @@ public sealed class TrainingFailureTests
         Assert.Contains("LearningRate", e.Message);
     }
 
+    [Theory]
+    [InlineData("LearningRate", 1e-320)]   // a double holds it; a float rounds it to 0 (the smallest float is 2^-149 ≈ 1.4e-45)
+    [InlineData("LearningRate", 7e-46)]    // just below half of 2^-149: rounds to 0
+    [InlineData("WeightDecay", 1e-300)]
+    [InlineData("Momentum", 1e-46)]
+    [InlineData("Momentum", 0.99999999999)] // below 1 as a double, 1 as a float (1 - 2^-24 ≈ 0.99999994 is the largest float below 1)
+    public void Settings_that_round_to_0_or_1_in_the_optimizers_32_bit_floats_are_refused(string name, double value)
+    {
+        var options = name switch
+        {
+            "LearningRate" => TrainingProfiles.Quick with { LearningRate = value },
+            "WeightDecay" => TrainingProfiles.Quick with { WeightDecay = value },
+            _ => TrainingProfiles.Quick with { Momentum = value, Nesterov = false },
+        };
+
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal(name, e.ParamName);
+    }
+
+    [Fact]
+    public void The_smallest_float_learning_rate_is_accepted()
+    {
+        (TrainingProfiles.Quick with { LearningRate = float.Epsilon }).Validate();
+    }
+
     [Fact]
     public void The_largest_float_learning_rate_is_accepted()
     {
