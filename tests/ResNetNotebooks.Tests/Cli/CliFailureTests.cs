@@ -4,6 +4,8 @@ using ResNetNotebooks.Tests.Data;
 using ResNetNotebooks.Tests.Training;
 using ResNetNotebooks.Training;
 
+using static ResNetNotebooks.Tests.Cli.CliCalls;
+
 namespace ResNetNotebooks.Tests.Cli;
 
 /// <summary>Issue 22 for <c>train</c>: what a hostile or unlucky user did that lost work, gave wrong results, hung, or
@@ -13,23 +15,6 @@ public class CliFailureTests
 {
     /// <summary>A tiny run on the shipped subset: 64 training images in 2 batches, 32 test images, 2 epochs.</summary>
     private static readonly string[] Tiny = ["--train-images", "64", "--test-images", "32", "--batch-size", "32", "--epochs", "2"];
-
-    private static (int Code, string Out, string Err) Run(string[] args, StopRequest? stop = null)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, TinyRun.Model, stop);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string OneLine(string error)
-    {
-        var lines = error.TrimEnd().Split(Environment.NewLine);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("resnet-cli: ", lines[0]);
-        Assert.DoesNotContain("   at ", error);
-        return lines[0]["resnet-cli: ".Length..];
-    }
 
     /// <summary>Runs <paramref name="args"/> with a stop requested by <paramref name="signal"/> after epoch
     /// <paramref name="epoch"/>, as the signal handler requests it.</summary>

@@ -3,6 +3,8 @@ using ResNetNotebooks.Tests.Data;
 using ResNetNotebooks.Tests.Training;
 using ResNetNotebooks.Training;
 
+using static ResNetNotebooks.Tests.Cli.CliCalls;
+
 namespace ResNetNotebooks.Tests.Cli;
 
 [Collection(GlobalTorchState.Name)]
@@ -19,16 +21,6 @@ public class CliTests
         var stderr = new StringWriter();
         var code = CliApp.Run(args, stdout, stderr, model);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>The one line a failed command writes: "resnet-cli: " and the message, no stack trace.</summary>
-    private static string OneLine(string error)
-    {
-        var lines = error.TrimEnd().Split(Environment.NewLine);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("resnet-cli: ", lines[0]);
-        Assert.DoesNotContain("   at ", error);
-        return lines[0]["resnet-cli: ".Length..];
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using ResNetNotebooks.Cli;
 using ResNetNotebooks.Tests.Data;
 using ResNetNotebooks.Training;
 
+using static ResNetNotebooks.Tests.Cli.CliCalls;
+
 namespace ResNetNotebooks.Tests.Cli;
 
 [Collection(GlobalTorchState.Name)]
@@ -18,14 +20,6 @@ public class CompareCommandTests
         var stderr = new StringWriter();
         var code = CliApp.Run(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string OneLine(string error)
-    {
-        var lines = error.TrimEnd().Split(Environment.NewLine);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("resnet-cli: ", lines[0]);
-        return lines[0]["resnet-cli: ".Length..];
     }
 
     [Fact]

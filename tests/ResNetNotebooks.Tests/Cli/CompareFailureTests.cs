@@ -5,6 +5,8 @@ using ResNetNotebooks.Cli;
 using ResNetNotebooks.Tests.Data;
 using ResNetNotebooks.Training;
 
+using static ResNetNotebooks.Tests.Cli.CliCalls;
+
 namespace ResNetNotebooks.Tests.Cli;
 
 /// <summary>Issue 22 for <c>compare</c>: finished runs are never lost to a command that then fails, the folder's lock
@@ -16,23 +18,6 @@ public class CompareFailureTests
     /// images, 2 epochs: 4 steps per run.</summary>
     private static readonly string[] Tiny =
         ["compare", "--nets", "plain,resnet", "--depths", "8", "--train-images", "128", "--test-images", "64", "--batch-size", "64", "--epochs", "2"];
-
-    private static (int Code, string Out, string Err) Run(string[] args, StopRequest? stop = null)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = CliApp.Run(args, stdout, stderr, Training.TinyRun.Model, stop);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string OneLine(string error)
-    {
-        var lines = error.TrimEnd().Split(Environment.NewLine);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("resnet-cli: ", lines[0]);
-        Assert.DoesNotContain("   at ", error);
-        return lines[0]["resnet-cli: ".Length..];
-    }
 
     private static Dictionary<string, byte[]> Snapshot(TempFolder folder) =>
         folder.Files().ToDictionary(f => f, f => File.ReadAllBytes(folder.Combine(f)));

@@ -6,6 +6,8 @@ using ResNetNotebooks.Tests.Training;
 using ResNetNotebooks.Training;
 using static TorchSharp.torch;
 
+using static ResNetNotebooks.Tests.Cli.CliCalls;
+
 namespace ResNetNotebooks.Tests.Cli;
 
 [Collection(GlobalTorchState.Name)]
@@ -119,14 +121,6 @@ public class ExportCommandTests
         var (code, _, error) = Run(["train", .. Tiny, "--out", folder.Combine(name)]);
         Assert.True(code == 0, error);
         return folder.Combine(name, Checkpoint.FileName);
-    }
-
-    private static string OneLine(string error)
-    {
-        var lines = error.TrimEnd().Split(Environment.NewLine);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("resnet-cli: ", lines[0]);
-        return lines[0]["resnet-cli: ".Length..];
     }
 
     [Fact]
