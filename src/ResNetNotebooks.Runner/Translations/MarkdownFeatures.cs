@@ -7,8 +7,9 @@ namespace ResNetNotebooks.Runner.Translations;
 /// </summary>
 public static partial class MarkdownFeatures
 {
-    // ](target) or ](target "title"): the target is everything up to the first space or ')'.
-    [GeneratedRegex(@"\]\(\s*<?([^\s()<>]+)>?(?:\s+""[^""]*"")?\s*\)")]
+    // ](target) or ](target "title"): the target runs up to the first space or unmatched ')', so that a target with
+    // one level of parentheses (https://en.wikipedia.org/wiki/Residual_(numerical_analysis)) is read whole.
+    [GeneratedRegex(@"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)>?(?:\s+""[^""]*"")?\s*\)")]
     private static partial Regex LinkTarget();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}|\p{IsCJKUnifiedIdeographsExtensionA}|\p{IsCJKCompatibilityIdeographs}")]

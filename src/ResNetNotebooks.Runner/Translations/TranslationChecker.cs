@@ -8,7 +8,7 @@ namespace ResNetNotebooks.Runner.Translations;
 public static class TranslationChecker
 {
     /// <summary>The command that writes missing blocks (with the English as placeholder) and drops orphans.</summary>
-    public const string RefreshCommand = "resnet-notebooks translations refresh";
+    public static string RefreshCommand(string? language) => $"resnet-notebooks translations refresh --lang {language ?? "LANG"}";
 
     /// <summary>Checks the translations of the repository at <paramref name="root"/> in <paramref name="language"/> (translations/&lt;language&gt;/).</summary>
     public static IReadOnlyList<TranslationProblem> CheckRepository(string root, string language) =>
@@ -26,13 +26,14 @@ public static class TranslationChecker
     public static IReadOnlyList<TranslationProblem> CheckFolder(string notebooksFolder, string translationsFolder, string displayRoot)
     {
         var problems = new List<TranslationProblem>();
+        var language = Path.GetFileName(Path.TrimEndingDirectorySeparator(translationsFolder));
         var notebooks = Directory.GetFiles(notebooksFolder, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         foreach (var notebookPath in notebooks)
         {
             var file = TranslationFilePath(translationsFolder, notebookPath);
             var shown = Path.GetRelativePath(displayRoot, file);
             var translation = File.Exists(file) ? TranslationFile.Parse(File.ReadAllText(file), shown) : null;
-            problems.AddRange(Check(NotebookDocument.Load(notebookPath), translation, shown));
+            problems.AddRange(Check(NotebookDocument.Load(notebookPath), translation, shown, language));
         }
         var stems = notebooks.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(translationsFolder, "*.md").Order(StringComparer.Ordinal))
@@ -59,16 +60,19 @@ public static class TranslationChecker
     /// <param name="notebook">The English notebook.</param>
     /// <param name="translation">Its translation, or null when the file does not exist (every markdown cell is then missing).</param>
     /// <param name="location">How the report names the translation file (e.g. <c>translations/zh/01-residual-block.md</c>).</param>
-    public static IReadOnlyList<TranslationProblem> Check(NotebookDocument notebook, TranslationFile? translation, string location) =>
-        Check(notebook.Name, EnglishCell.CellsOf(notebook), translation, location);
+    /// <param name="language">The language's folder name, for the fixes that name a command (null: LANG).</param>
+    public static IReadOnlyList<TranslationProblem> Check(NotebookDocument notebook, TranslationFile? translation, string location, string? language = null) =>
+        Check(notebook.Name, EnglishCell.CellsOf(notebook), translation, location, language);
 
     /// <summary>Checks one notebook's translation, given the notebook's cells.</summary>
     /// <param name="notebookName">The notebook's file name, for the report.</param>
     /// <param name="cells">Every cell of the notebook in order: id, type (markdown, code, raw) and source.</param>
     /// <param name="translation">Its translation, or null when the file does not exist.</param>
     /// <param name="location">How the report names the translation file.</param>
+    /// <param name="language">The language's folder name, for the fixes that name a command (null: LANG).</param>
     public static IReadOnlyList<TranslationProblem> Check(
-        string notebookName, IReadOnlyList<(string Id, string CellType, string Source)> cells, TranslationFile? translation, string location)
+        string notebookName, IReadOnlyList<(string Id, string CellType, string Source)> cells, TranslationFile? translation, string location,
+        string? language = null)
     {
         var problems = new List<TranslationProblem>();
         var markdown = cells.Where(c => c.CellType == "markdown").Select(c => new EnglishCell(c.Id, c.Source)).ToList();
@@ -132,11 +136,16 @@ public static class TranslationChecker
 
         foreach (var cell in markdown)
         {
-            if (!blockOf.TryGetValue(cell.Id, out var block))
+            if (translation is null)
+            {
+                problems.Add(Problem(cell.Id, TranslationProblemKind.Missing, cell.FirstWords, null,
+                    $"the translation file does not exist; {RefreshCommand(language)} writes it with the English as placeholders."));
+            }
+            else if (!blockOf.TryGetValue(cell.Id, out var block))
             {
                 problems.Add(Problem(cell.Id, TranslationProblemKind.Missing, cell.FirstWords, null,
                     $"no block for this markdown cell; add {TranslationBlock.MarkerFor(cell.Id, cell.Hash)} and its translation " +
-                    $"({RefreshCommand} adds the block with the English as placeholder)."));
+                    $"({RefreshCommand(language)} adds the block with the English as placeholder)."));
             }
             else if (block.IsPlaceholder)
             {

@@ -65,6 +65,7 @@ public sealed class TranslationCheckerTests
 
         Assert.Equal(["aaaa0001", "aaaa0002", "aaaa0003"], problems.Select(p => p.CellId));
         Assert.All(problems, p => Assert.Equal(TranslationProblemKind.Missing, p.Kind));
+        Assert.All(problems, p => Assert.Contains("translations refresh --lang", p.Detail));
     }
 
     [Fact]
@@ -174,6 +175,7 @@ public sealed class TranslationCheckerTests
         Assert.Equal(2, problems.Count);
         Assert.Equal(("other.ipynb", "aaaa0001", TranslationProblemKind.Missing), (problems[0].Notebook, problems[0].CellId, problems[0].Kind));
         Assert.Equal(Path.Combine("translations", "zh", "other.md"), problems[0].Location);
+        Assert.Contains("--lang zh", problems[0].Detail);
         Assert.Equal(("99-removed.ipynb", TranslationProblemKind.Orphan), (problems[1].Notebook, problems[1].Kind));
     }
 }

@@ -61,4 +61,23 @@ public sealed class TranslationFileTests
         Assert.Equal("01 · The residual block Stacking more layers …",
             EnglishCell.FirstWordsOf("# 01 · The residual block\n\nStacking more layers should never make a network worse."));
     }
+
+    [Fact]
+    public void Link_targets_are_read_whole_with_titles_and_one_level_of_parentheses()
+    {
+        var targets = MarkdownFeatures.LinkTargets(
+            "See [residual](https://en.wikipedia.org/wiki/Residual_(numerical_analysis)), ![fig](img/block.svg \"The block\") " +
+            "and [`Residual.cs`](../src/ResNetNotebooks/Models/Residual.cs); $$a$$ and $$b$$.");
+
+        Assert.Equal(["../src/ResNetNotebooks/Models/Residual.cs", "https://en.wikipedia.org/wiki/Residual_(numerical_analysis)", "img/block.svg"],
+            targets.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Display_math_counts_pairs_of_double_dollars_and_Chinese_needs_an_ideograph()
+    {
+        Assert.Equal(2, MarkdownFeatures.DisplayMathCount("$$a$$\n\ntext $x$\n\n$$\nb\n$$"));
+        Assert.True(MarkdownFeatures.HasChinese("残差块"));
+        Assert.False(MarkdownFeatures.HasChinese("## Summary，。"));
+    }
 }
