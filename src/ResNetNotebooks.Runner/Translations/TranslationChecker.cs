@@ -69,7 +69,8 @@ public static class TranslationChecker
     /// <param name="cells">Every cell of the notebook in order: id, type (markdown, code, raw) and source.</param>
     /// <param name="translation">Its translation, or null when the file does not exist.</param>
     /// <param name="location">How the report names the translation file.</param>
-    /// <param name="language">The language's folder name, for the fixes that name a command (null: LANG).</param>
+    /// <param name="language">The language's folder name, for the fixes that name a command (null: LANG). The
+    /// <see cref="TranslationProblemKind.NoChinese"/> check runs for zh, zh-* and null.</param>
     public static IReadOnlyList<TranslationProblem> Check(
         string notebookName, IReadOnlyList<(string Id, string CellType, string Source)> cells, TranslationFile? translation, string location,
         string? language = null)
@@ -161,17 +162,17 @@ public static class TranslationChecker
             }
             else
             {
-                problems.AddRange(CheckTranslated(cell, block, Problem));
+                problems.AddRange(CheckTranslated(cell, block, language is null || language.StartsWith("zh", StringComparison.Ordinal), Problem));
             }
         }
         return problems;
     }
 
-    /// <summary>The checks of a translated, current block: Chinese text, the English cell's links and display math kept.</summary>
-    private static IEnumerable<TranslationProblem> CheckTranslated(
-        EnglishCell cell, TranslationBlock block, Func<string, TranslationProblemKind, string, int?, string, TranslationProblem> problem)
+    /// <summary>The checks of a translated, current block: Chinese text (for zh), the English cell's links and display math kept.</summary>
+    private static IEnumerable<TranslationProblem> CheckTranslated(EnglishCell cell, TranslationBlock block, bool chinese,
+        Func<string, TranslationProblemKind, string, int?, string, TranslationProblem> problem)
     {
-        if (!MarkdownFeatures.HasChinese(block.Text))
+        if (chinese && !MarkdownFeatures.HasChinese(block.Text))
         {
             yield return problem(cell.Id, TranslationProblemKind.NoChinese, cell.FirstWords, block.Line,
                 "the block has no Chinese character; translate the cell.");

@@ -18,7 +18,7 @@ public enum TranslationProblemKind
     /// <summary>A block that is not in the notebook's order of cells.</summary>
     OutOfOrder,
 
-    /// <summary>A translated block without a single Chinese character.</summary>
+    /// <summary>A translated block without a single Chinese character (checked for Chinese translations only).</summary>
     NoChinese,
 
     /// <summary>A link target of the English cell that the block does not have.</summary>

@@ -17,7 +17,7 @@ public static partial class TranslationsCommand
     {
         var check = new Command("check",
             "Reports every markdown cell whose translation is missing, stale (the English changed), orphaned, out of order, " +
-            "not Chinese, or lost a link or a formula, one line each with the fix. Exit code 0 when there is none, 1 otherwise.");
+            "without Chinese (zh), or lost a link or a formula, one line each with the fix. Exit code 0 when there is none, 1 otherwise.");
         var refresh = new Command("refresh",
             "Rewrites translations/LANG/*.md to one block per markdown cell in notebook order: keeps current translations, " +
             "adds new or changed cells with the English under a TODO-EN line, drops blocks of removed cells.");

@@ -147,6 +147,16 @@ public sealed class TranslationCheckerTests
     }
 
     [Fact]
+    public void A_translation_into_another_language_is_not_asked_for_Chinese()
+    {
+        var german = File(ChineseWith("aaaa0003", "## Zusammenfassung\n\nEin Residualblock lernt das Residuum."));
+
+        var problems = TranslationChecker.Check("test.ipynb", Cells, TranslationFile.Parse(german, "test.md"), "test.md", "de");
+
+        Assert.DoesNotContain(problems, p => p.Kind == TranslationProblemKind.NoChinese);
+    }
+
+    [Fact]
     public void A_malformed_marker_line_is_reported_with_its_line()
     {
         var translation = File(Chinese).Replace(Marker("aaaa0003", Hash(Cells[3].Source)), "<!-- cell: aaaa0003 -->");
