@@ -105,7 +105,7 @@ namespace ResNetNotebooks.Runner
                     "Runs the ResNet notebooks headlessly in the kernel VS Code runs, one process per notebook, and " +
                     "stops a notebook at its first failing cell.")
                 {
-                    Run(), Exec(), Strip(), Publish(),
+                    Run(), Exec(), Strip(), Publish(), Translations.TranslationsCommand.Create(),
                 };
             }
 
