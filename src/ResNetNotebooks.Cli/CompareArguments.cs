@@ -173,7 +173,7 @@ internal sealed class CompareCommandLine
         }
         catch (ArgumentException e)
         {
-            error = UsageErrors.Message(e);
+            error = UsageErrors.ForCli(UsageErrors.Message(e));
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
@@ -55,10 +56,30 @@ internal static class UsageErrors
         return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 
-    /// <summary>A library message about a setting with the library's "null" (all images) said as a CLI user says it:
-    /// by leaving the option out.</summary>
-    public static string ForCli(string message) =>
-        message.Replace(", or null for all.", ", or leave the option out for all.", StringComparison.Ordinal);
+    /// <summary>The command-line option of each <c>TrainingOptions</c> property a library message may name.</summary>
+    private static readonly (string Property, string Option)[] OptionNames =
+    [
+        ("TrainImages", "--train-images"), ("TestImages", "--test-images"), ("BatchSize", "--batch-size"), ("Epochs", "--epochs"),
+        ("LearningRate", "--lr"), ("Momentum", "--momentum"), ("WeightDecay", "--weight-decay"), ("ImageSize", "--image-size"),
+        ("DropLast", "--drop-last"), ("CycleMomentum", "--cycle-momentum"), ("Nesterov", "--nesterov"), ("Schedule", "--schedule"),
+        ("Precision", "--precision"), ("Init", "--init"), ("Data", "--data"),
+    ];
+
+    /// <summary>A library message about a training setting said as a CLI user says it: "Training option TrainImages =
+    /// 20,000" becomes "--train-images 20,000" (and "DropLast = true" "--drop-last true"), the data splits are "training" and "test" data, and the library's "null"
+    /// (all images) is leaving the option out.</summary>
+    public static string ForCli(string message)
+    {
+        foreach (var (property, option) in OptionNames)
+        {
+            message = Regex.Replace(message, $@"(Training option )?\b{property} = ", $"{option} ", RegexOptions.CultureInvariant);
+        }
+
+        return message
+            .Replace("the Train data", "the training data", StringComparison.Ordinal)
+            .Replace("the Test data", "the test data", StringComparison.Ordinal)
+            .Replace(", or null for all.", ", or leave the option out for all.", StringComparison.Ordinal);
+    }
 
     /// <summary>System.CommandLine's typo corrections for <paramref name="token"/>: the names of the command's options
     /// and subcommands closest to it (at most 3 edits away). Its <see cref="ParseErrorAction"/> writes them as a sentence and one name per

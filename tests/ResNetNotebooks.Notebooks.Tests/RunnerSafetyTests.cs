@@ -321,8 +321,10 @@ public sealed class RunnerSafetyTests
             "while (true) { }",
         ]);
         // setsid: the runner leads a process group of its own, which a signal can be sent to as a terminal does.
-        var start = new ProcessStartInfo("setsid") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "dotnet", typeof(RunnerCommandLine).Assembly.Location, "run", notebook, "--out", Path.Combine(folder, "out"), "--cell-timeout", "600" })
+        // env --default-signal: a process started from a background job (`cmd &` in a script, nohup) inherits SIGINT and
+        // SIGQUIT ignored, and .NET keeps an inherited "ignore", so the runner would never see the test's SIGINT.
+        var start = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { "--default-signal=INT,TERM", "setsid", "dotnet", typeof(RunnerCommandLine).Assembly.Location, "run", notebook, "--out", Path.Combine(folder, "out"), "--cell-timeout", "600" })
         {
             start.ArgumentList.Add(arg);
         }

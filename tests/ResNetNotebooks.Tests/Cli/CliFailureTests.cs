@@ -166,7 +166,8 @@ public class CliFailureTests
         var (code, _, error) = Run(["train", "--train-images", "20000", "--test-images", "32", "--out", target]);
 
         Assert.Equal(2, code);
-        Assert.Contains("asks for more images than the Train data holds (10,000); use at most 10,000, or leave the option out for all.", error);
+        Assert.Contains("--train-images 20,000 asks for more images than the training data holds (10,000); use at most 10,000", error);
+        Assert.Contains("leave the option out", error);
         Assert.False(Directory.Exists(folder.Combine("new")));
     }
 

@@ -73,7 +73,7 @@ public class CliTests
         Assert.Equal(2, code);
         var lines = error.TrimEnd().Split(Environment.NewLine);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("resnet-cli: Training option BatchSize = 20000 with DropLast = true leaves no training batch: the run has 10,000 training images", lines[0]);
+        Assert.StartsWith("resnet-cli: --batch-size 20000 with --drop-last true leaves no training batch: the run has 10,000 training images", lines[0]);
         Assert.Empty(folder.Files()); // the lock is released, nothing written
     }
 
@@ -176,7 +176,7 @@ public class CliTests
     [InlineData(new[] { "train", "--data=all" }, "--data takes subset or full, not 'all'")]
     [InlineData(new[] { "train", "--nesterov", "yes" }, "--nesterov takes true or false, not 'yes'")]
     [InlineData(new[] { "train", "--nesterov" }, "--nesterov needs a value")]
-    [InlineData(new[] { "train", "--momentum", "0" }, "Training option Nesterov = True is not valid")]
+    [InlineData(new[] { "train", "--momentum", "0" }, "--nesterov True is not valid")]
     [InlineData(new[] { "train", "--resume", "--overwrite" }, "give one of them")]
     [InlineData(new[] { "train", "quick" }, "unexpected argument 'quick'; options start with -- (e.g. --profile quick).")]
     [InlineData(new[] { "train", "--out", "" }, "--out takes a folder, not an empty value.")]
@@ -187,7 +187,7 @@ public class CliTests
     [InlineData(new[] { "train", "--lr", "1e308" }, "--lr 1e308 is too large for the 32-bit floats the optimizer computes with")]
     [InlineData(new[] { "train", "--lr", "Infinity" }, "--lr takes a number such as 0.05, not 'Infinity'.")]
     [InlineData(new[] { "train", "--weight-decay", "1e300" }, "--weight-decay 1e300 is too large for the 32-bit floats the optimizer computes with")]
-    [InlineData(new[] { "train", "--train-images", "100" }, "Training option TrainImages = 100 is not valid: with DropLast = true and BatchSize = 256 no batch is left to train")]
+    [InlineData(new[] { "train", "--train-images", "100" }, "--train-images 100 is not valid: with --drop-last true and --batch-size 256 no batch is left to train")]
     [InlineData(new[] { "fetch-data", "--folder", "" }, "--folder takes a folder, not an empty value.")]
     [InlineData(new[] { "fetch-data", "--folder" }, "--folder needs a value")]
     [InlineData(new[] { "fetch-data", "--forse" }, "unknown option --forse for fetch-data; did you mean --force?")]

@@ -167,7 +167,7 @@ public class CompareCommandTests
     [InlineData(new[] { "compare", "--epochs", "0" }, "--epochs takes a whole number of at least 1, not '0'")]
     [InlineData(new[] { "compare", "--lr", "fast" }, "--lr takes a number such as 0.05, not 'fast'")]
     [InlineData(new[] { "compare", "--init", "zero" }, "--init takes he or xavier or default, not 'zero'")]
-    [InlineData(new[] { "compare", "--train-images", "100" }, "Training option TrainImages = 100 is not valid: with DropLast = true and BatchSize = 128")]
+    [InlineData(new[] { "compare", "--train-images", "100" }, "--train-images 100 is not valid: with --drop-last true and --batch-size 128")]
     [InlineData(new[] { "compare", "--resume", "--overwrite" }, "give one of them")]
     [InlineData(new[] { "compare", "--depth", "20" }, "unknown option --depth for compare; did you mean --depths?")]
     public void Bad_arguments_exit_with_code_2_and_one_line_with_the_reason(string[] args, string reason)

@@ -33,7 +33,7 @@ public class CompareFailureTests
         var (code, _, error) = Run(["compare", "--nets", "plain", "--depths", "8", "--train-images", "20000", "--out", folder.Path, "--overwrite"]);
 
         Assert.Equal(2, code);
-        Assert.StartsWith("resnet-cli: Training option TrainImages = 20,000 asks for more images than the Train data holds (10,000)", error);
+        Assert.StartsWith("resnet-cli: --train-images 20,000 asks for more images than the training data holds (10,000)", error);
         Assert.Equal(before.Keys, Snapshot(folder).Keys);
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(folder.Combine(f.Key))));
     }
@@ -222,7 +222,7 @@ public class CompareFailureTests
         var (code, _, error) = Run(["compare", "--nets", "plain", "--depths", "8", "--train-images", "20000", "--out", target]);
 
         Assert.Equal(2, code);
-        Assert.Contains("asks for more images than the Train data holds (10,000)", error);
+        Assert.Contains("asks for more images than the training data holds (10,000)", error);
         Assert.False(Directory.Exists(folder.Combine("new")));
     }
 
