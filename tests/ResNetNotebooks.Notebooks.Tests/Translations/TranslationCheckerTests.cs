@@ -170,12 +170,7 @@ public sealed class TranslationCheckerTests
     [Fact]
     public void Check_folder_reports_a_missing_translation_file_and_a_file_without_notebook()
     {
-        var root = Directory.CreateTempSubdirectory("resnet-tr-test-").FullName;
-        var (notebooks, zh) = (Path.Combine(root, "notebooks"), Path.Combine(root, "translations", "zh"));
-        Directory.CreateDirectory(notebooks);
-        Directory.CreateDirectory(zh);
-        WriteNotebook(Path.Combine(notebooks, "test.ipynb"), Cells);
-        WriteNotebook(Path.Combine(notebooks, "other.ipynb"), [Cells[0]]);
+        var (root, notebooks, zh) = NewRepository();
         System.IO.File.WriteAllText(Path.Combine(zh, "test.md"), File(Chinese));
         System.IO.File.WriteAllText(Path.Combine(zh, "99-removed.md"), File([]));
         System.IO.File.WriteAllText(Path.Combine(zh, "README.md"), "# 中文译文\n");

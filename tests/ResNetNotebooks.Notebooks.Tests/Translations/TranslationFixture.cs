@@ -46,6 +46,19 @@ internal static class TranslationFixture
         return text.ToString();
     }
 
+    /// <summary>A new temporary repository with a <c>notebooks/</c> folder holding <c>test.ipynb</c> (all of <see cref="Cells"/>)
+    /// and <c>other.ipynb</c> (the first cell only), and an empty <c>translations/zh/</c>.</summary>
+    public static (string Root, string Notebooks, string Zh) NewRepository()
+    {
+        var root = Directory.CreateTempSubdirectory("resnet-tr-test-").FullName;
+        var (notebooks, zh) = (Path.Combine(root, "notebooks"), Path.Combine(root, "translations", "zh"));
+        Directory.CreateDirectory(notebooks);
+        Directory.CreateDirectory(zh);
+        WriteNotebook(Path.Combine(notebooks, "test.ipynb"), Cells);
+        WriteNotebook(Path.Combine(notebooks, "other.ipynb"), [Cells[0]]);
+        return (root, notebooks, zh);
+    }
+
     /// <summary>Writes a notebook with these cells (each with its id) as <paramref name="path"/>.</summary>
     public static void WriteNotebook(string path, IEnumerable<(string Id, string CellType, string Source)> cells)
     {

@@ -47,12 +47,7 @@ public sealed class TranslationSkeletonTests
     [Fact]
     public void Refresh_writes_a_missing_file_and_leaves_a_current_one_untouched()
     {
-        var root = Directory.CreateTempSubdirectory("resnet-tr-test-").FullName;
-        var (notebooks, zh) = (Path.Combine(root, "notebooks"), Path.Combine(root, "translations", "zh"));
-        Directory.CreateDirectory(notebooks);
-        Directory.CreateDirectory(zh);
-        WriteNotebook(Path.Combine(notebooks, "other.ipynb"), [Cells[0]]);
-        WriteNotebook(Path.Combine(notebooks, "test.ipynb"), Cells);
+        var (root, notebooks, zh) = NewRepository();
         var current = File(Chinese);
         System.IO.File.WriteAllText(Path.Combine(zh, "test.md"), current);
 
