@@ -45,6 +45,9 @@ public sealed record EnglishCell(string Id, string Source)
             .ToList();
 
     /// <summary>The markdown cells of <paramref name="notebook"/>, in notebook order.</summary>
-    public static IReadOnlyList<EnglishCell> MarkdownCellsOf(NotebookDocument notebook) =>
-        CellsOf(notebook).Where(c => c.CellType == "markdown").Select(c => new EnglishCell(c.Id, c.Source)).ToList();
+    public static IReadOnlyList<EnglishCell> MarkdownCellsOf(NotebookDocument notebook) => MarkdownCellsOf(CellsOf(notebook));
+
+    /// <summary>The markdown cells among <paramref name="cells"/> (as <see cref="CellsOf"/> gives them), in order.</summary>
+    public static IReadOnlyList<EnglishCell> MarkdownCellsOf(IEnumerable<(string Id, string CellType, string Source)> cells) =>
+        cells.Where(c => c.CellType == "markdown").Select(c => new EnglishCell(c.Id, c.Source)).ToList();
 }

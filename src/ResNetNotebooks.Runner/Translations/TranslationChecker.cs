@@ -76,7 +76,7 @@ public static class TranslationChecker
         string? language = null)
     {
         var problems = new List<TranslationProblem>();
-        var markdown = cells.Where(c => c.CellType == "markdown").Select(c => new EnglishCell(c.Id, c.Source)).ToList();
+        var markdown = EnglishCell.MarkdownCellsOf(cells);
         var markdownIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < markdown.Count; i++)
         {

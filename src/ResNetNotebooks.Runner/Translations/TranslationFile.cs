@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ResNetNotebooks.Runner.Translations;
@@ -35,9 +34,6 @@ public sealed partial class TranslationFile
 
     [GeneratedRegex(@"^<!-- cell: (\S+) · en-sha256: ([0-9a-f]{16}) -->$")]
     private static partial Regex MarkerLine();
-
-    /// <summary>Reads a translation file.</summary>
-    public static TranslationFile Load(string path) => Parse(File.ReadAllText(path, Encoding.UTF8), path);
 
     /// <summary>Parses the text of a translation file; <paramref name="path"/> only names it.</summary>
     public static TranslationFile Parse(string text, string path)
