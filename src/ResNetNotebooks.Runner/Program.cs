@@ -621,7 +621,13 @@ namespace ResNetNotebooks.Runner
         private static string DescribeErrors(ParseResult parse)
         {
             var command = parse.CommandResult.Command;
-            var path = command is RootCommand ? ProgramName : $"{ProgramName} {command.Name}";
+            // The command's whole path (e.g. "resnet-notebooks translations check"), so that the help it names exists.
+            var names = new List<string>();
+            for (SymbolResult? result = parse.CommandResult; result is CommandResult { Command: not RootCommand } sub; result = result.Parent)
+            {
+                names.Insert(0, sub.Command.Name);
+            }
+            var path = string.Join(' ', names.Prepend(ProgramName));
             // Every error, the one about an unmatched token first (that is the one a suggestion is for), on one line.
             var errors = parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim())
                 .OrderBy(m => parse.UnmatchedTokens.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)) ? 0 : 1)

@@ -30,6 +30,9 @@ public sealed class TranslationsCommandTests
 
         Assert.Equal(RunnerCommandLine.BadUsage, code);
         Assert.Contains("--lang", error);
+        // The help it points to is the subcommand's, by its whole path (it used to say 'resnet-notebooks check --help').
+        Assert.StartsWith("resnet-notebooks translations check: ", error);
+        Assert.Contains("See 'resnet-notebooks translations check --help'.", error);
     }
 
     [Fact]
