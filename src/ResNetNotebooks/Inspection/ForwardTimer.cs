@@ -46,7 +46,7 @@ public static class ForwardTimer
                 nameof(modules));
         }
 
-        Guard.Positive(repeats, "ForwardTimer.Compare", nameof(repeats), "use at least 1 (10 or more for a stable median)");
+        Check.Positive(repeats, nameof(repeats), "use at least 1 (10 or more for a stable median)", "ForwardTimer.Compare");
         if (warmup < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "ForwardTimer.Compare: warmup must be 0 or more.");

@@ -75,7 +75,7 @@ public sealed class ModelSummary
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputShape);
-        Guard.Positive(maxDepth, "ModelSummary", nameof(maxDepth), "use 1 for stages, 2 for blocks or int.MaxValue (SummaryDepth.Layers) for every layer");
+        Check.Positive(maxDepth, nameof(maxDepth), "use 1 for stages, 2 for blocks or int.MaxValue (SummaryDepth.Layers) for every layer", "ModelSummary");
         if (inputShape.Length == 0 || inputShape.Any(size => size <= 0))
         {
             throw new ArgumentException(

@@ -68,7 +68,7 @@ public sealed class StateDictMapping
     public static StateDictMapping For(Residual block, PyTorchLayout layout = PyTorchLayout.D2l)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var target = $"{Residual.Describe(block.InChannels, block.OutChannels, block.Stride)} ({LayoutName(layout)} layout)";
+        var target = $"{block} ({LayoutName(layout)} layout)";
         return new StateDictMapping(target, layout, block.state_dict().Keys, n => layout == PyTorchLayout.D2l ? BlockName(n) : n);
     }
 

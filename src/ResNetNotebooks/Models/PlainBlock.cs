@@ -33,13 +33,8 @@ public sealed class PlainBlock : nn.Module<Tensor, Tensor>
     public PlainBlock(int inChannels, int outChannels, int stride = 1, bool bias = false, bool batchNorm = true)
         : base(nameof(PlainBlock))
     {
-        var owner = $"PlainBlock({inChannels} → {outChannels}, stride {stride})";
-        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the block's input (e.g. 16)");
-        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels the block should output (e.g. 16)");
-        Guard.Positive(stride, owner, nameof(stride), "use 1 to keep height and width or 2 to halve them");
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Stride = stride;
+        (InChannels, OutChannels, Stride) = (inChannels, outChannels, stride);
+        Check.Block(this, inChannels, outChannels, stride, identity: false);
         conv1 = nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: stride, padding: 1, bias: bias);
         bn1 = batchNorm ? nn.BatchNorm2d(outChannels) : nn.Identity();
         conv2 = nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1, bias: bias);
@@ -62,9 +57,12 @@ public sealed class PlainBlock : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input is not 4-D or has the wrong number of channels.</exception>
     public override Tensor forward(Tensor input)
     {
-        Guard.ImageBatch(input, InChannels, $"PlainBlock({InChannels} → {OutChannels}, stride {Stride})", "inChannels: ");
+        Check.Input(input, InChannels, this);
         using var scope = NewDisposeScope();
         var y = nn.functional.relu(bn1.call(conv1.call(input)));
         return nn.functional.relu(bn2.call(conv2.call(y))).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The block as messages name it, e.g. <c>PlainBlock(16 → 32, stride 2)</c>.</summary>
+    public override string ToString() => $"PlainBlock({InChannels} → {OutChannels}, stride {Stride})";
 }

@@ -39,11 +39,11 @@ public sealed class PreActResidual : nn.Module<Tensor, Tensor>
     /// <param name="stride">Stride of conv1 (and of the projection).</param>
     /// <exception cref="ArgumentException">A size is not positive, or the shape changes while the shortcut is the identity.</exception>
     public PreActResidual(int inChannels, int outChannels, bool useProjection = false, int stride = 1)
-        : this(inChannels, outChannels, stride, D2lShortcut(inChannels, outChannels, useProjection, stride))
+        : this(inChannels, outChannels, stride, null, true, useProjection)
     {
     }
 
-    /// <summary>The block with the shortcut module given; <see cref="ResNetStages"/> builds it this way.</summary>
+    /// <summary>The block with the shortcut module given; the stage builder makes it this way.</summary>
     /// <param name="inChannels">Channels of the input X.</param>
     /// <param name="outChannels">Channels of the output.</param>
     /// <param name="stride">Stride of conv1 (and of the shortcut).</param>
@@ -51,25 +51,20 @@ public sealed class PreActResidual : nn.Module<Tensor, Tensor>
     /// <param name="bias">Give the convolutions a bias (d2l style: yes; torchvision style: no).</param>
     /// <exception cref="ArgumentException">A size is not positive, or the shape changes while the shortcut is the identity.</exception>
     public PreActResidual(int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias = true)
+        : this(inChannels, outChannels, stride, downsample, bias, false)
+    {
+    }
+
+    private PreActResidual(int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias, bool useProjection)
         : base(nameof(PreActResidual))
     {
-        var owner = Describe(inChannels, outChannels, stride);
-        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the block's input (e.g. 64)");
-        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels the block should output (e.g. 64)");
-        Guard.Positive(stride, owner, nameof(stride), "use 1 to keep height and width or 2 to halve them");
-        if (downsample is null)
-        {
-            BlockChecks.IdentityFits(owner, inChannels, outChannels, stride);
-        }
-
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Stride = stride;
+        (InChannels, OutChannels, Stride) = (inChannels, outChannels, stride);
+        Check.Block(this, inChannels, outChannels, stride, identity: downsample is null && !useProjection);
         bn1 = nn.BatchNorm2d(inChannels);
         conv1 = nn.Conv2d(inChannels, outChannels, kernel_size: 3, stride: stride, padding: 1, bias: bias);
         bn2 = nn.BatchNorm2d(outChannels);
         conv2 = nn.Conv2d(outChannels, outChannels, kernel_size: 3, padding: 1, bias: bias);
-        this.downsample = downsample;
+        this.downsample = useProjection ? Shortcuts.Projection(inChannels, outChannels, stride) : downsample;
         RegisterComponents();
     }
 
@@ -89,26 +84,16 @@ public sealed class PreActResidual : nn.Module<Tensor, Tensor>
     /// <exception cref="InvalidOperationException">The shortcut's output does not match the residual branch.</exception>
     public override Tensor forward(Tensor input)
     {
-        var owner = Describe(InChannels, OutChannels, Stride);
-        Guard.ImageBatch(input, InChannels, owner, "inChannels: ");
+        Check.Input(input, InChannels, this);
         using var scope = NewDisposeScope();
 
         var p = nn.functional.relu(bn1.call(input));
         var y = conv2.call(nn.functional.relu(bn2.call(conv1.call(p))));
         var x = downsample is null ? input : downsample.call(p);
-        Guard.SameShape(y, x, owner, $"Shortcuts.Projection({InChannels}, {OutChannels}, {Stride})");
+        Check.SameShape(y, x, this, InChannels, OutChannels, Stride);
         return (y + x).MoveToOuterDisposeScope();
     }
 
-    private static string Describe(int inChannels, int outChannels, int stride) =>
-        $"PreActResidual({inChannels} → {outChannels}, stride {stride})";
-
-    private static nn.Module<Tensor, Tensor>? D2lShortcut(int inChannels, int outChannels, bool useProjection, int stride)
-    {
-        var owner = Describe(inChannels, outChannels, stride);
-        Guard.Positive(inChannels, owner, nameof(inChannels), "pass the number of channels of the block's input (e.g. 64)");
-        Guard.Positive(outChannels, owner, nameof(outChannels), "pass the number of channels the block should output (e.g. 64)");
-        Guard.Positive(stride, owner, nameof(stride), "use 1 to keep height and width or 2 to halve them");
-        return useProjection ? Shortcuts.Projection(inChannels, outChannels, stride) : null;
-    }
+    /// <summary>The block as messages name it, e.g. <c>PreActResidual(64 → 128, stride 2)</c>.</summary>
+    public override string ToString() => $"PreActResidual({InChannels} → {OutChannels}, stride {Stride})";
 }

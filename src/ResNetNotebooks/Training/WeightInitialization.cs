@@ -75,7 +75,7 @@ public static class WeightInitialization
     /// Starts every block of <paramref name="model"/> at (or toward) the identity, after the ordinary initialisation:
     /// <list type="bullet">
     /// <item>a <see cref="Residual"/> block's last batch-norm scale (<c>bn2.weight</c>; <c>bn3.weight</c> in a
-    /// <see cref="Bottleneck"/> or <see cref="ResNeXtBlock"/>) is set to 0, so its branch outputs 0 and the block outputs
+    /// <see cref="Bottleneck"/>, with or without groups) is set to 0, so its branch outputs 0 and the block outputs
     /// ReLU(0 + x) = x (torchvision's <c>zero_init_residual</c>, Goyal et al. 2017);</item>
     /// <item>a <see cref="PlainBlock"/>, which has no shortcut, gets a Dirac (identity) kernel in its second convolution
     /// (<c>conv2</c>, always as many channels in as out, stride 1), so its second half passes its input on up to batch
@@ -98,7 +98,7 @@ public static class WeightInitialization
                 var last = module switch
                 {
                     Residual => "bn2",
-                    Bottleneck or ResNeXtBlock => "bn3",
+                    Bottleneck => "bn3",
                     PlainBlock => "conv2",
                     _ => null,
                 };

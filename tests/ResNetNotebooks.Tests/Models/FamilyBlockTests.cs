@@ -9,42 +9,44 @@ namespace ResNetNotebooks.Tests.Models;
 public class FamilyBlockTests
 {
     [Fact]
-    public void ResNeXtBlock_32_16_1_keeps_d2ls_4x32x96x96_batch()
+    public void Grouped_bottleneck_as_d2ls_ResNeXtBlock_32_16_1_keeps_d2ls_4x32x96x96_batch()
     {
-        // d2l: blk = ResNeXtBlock(32, 16, 1); X = torch.randn(4, 32, 96, 96); blk(X).shape → (4, 32, 96, 96)
-        using var blk = new ResNeXtBlock(32, 16, 1);
+        // d2l: blk = ResNeXtBlock(32, 16, 1); X = torch.randn(4, 32, 96, 96); blk(X).shape → (4, 32, 96, 96).
+        // d2l's block: bot_channels = round(32 · 1) = 32, groups = 32 // 16 = 2, a bias in every convolution.
+        using var blk = new Bottleneck(32, 32, 32, 1, null, groups: 2, bias: true);
         using var x = randn(4, 32, 96, 96);
         using var y = blk.call(x);
         Assert.Equal(new long[] { 4, 32, 96, 96 }, y.shape);
     }
 
     [Fact]
-    public void ResNeXtBlock_with_a_stride_2_projection_halves_height_and_width()
+    public void Grouped_bottleneck_with_a_stride_2_projection_halves_height_and_width()
     {
-        using var blk = new ResNeXtBlock(32, 16, 1, useProjection: true, stride: 2);
+        using var blk = new Bottleneck(32, 32, 32, 2, Shortcuts.Projection(32, 32, 2, batchNorm: true), groups: 2, bias: true);
         using var x = randn(4, 32, 96, 96);
         using var y = blk.call(x);
         Assert.Equal(new long[] { 4, 32, 48, 48 }, y.shape);
     }
 
     [Fact]
-    public void ResNeXtBlock_takes_d2ls_groups_argument_as_channels_per_group()
+    public void Grouped_bottleneck_has_d2ls_ResNeXtBlock_32_16_1_parameters()
     {
         // d2l: bot_channels = round(32 · 1) = 32; conv2 groups = bot_channels // groups = 32 // 16 = 2.
-        using var blk = new ResNeXtBlock(32, 16, 1);
-        Assert.Equal(2, blk.GroupCount);
-        Assert.Equal(32, blk.BottleneckWidth);
+        using var blk = new Bottleneck(32, 32, 32, 1, null, groups: 2, bias: true);
+        Assert.Equal(2, blk.Groups);
+        Assert.Equal(32, blk.Width);
         var expected = Conv(1, 32, 32) + Bn(32) + GroupedConv(3, 32, 32, groups: 2, bias: true) + Bn(32) + Conv(1, 32, 32) + Bn(32);
         Assert.Equal(expected, ParameterCounts.Total(blk));
     }
 
     [Fact]
-    public void ResNeXtBlock_rejects_a_group_width_that_does_not_divide_the_bottleneck_and_names_the_fix()
+    public void Grouped_bottleneck_names_its_groups_in_messages()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ResNeXtBlock(32, 12, 1));
-        Assert.Contains("32 channels", ex.Message);
-        Assert.Contains("groups of 12", ex.Message);
-        Assert.Contains("use a group width that divides 32", ex.Message);
+        using var blk = new Bottleneck(32, 32, 32, 1, null, groups: 2, bias: true);
+        using var x = randn(1, 16, 8, 8);
+        var ex = Assert.Throws<ArgumentException>(() => blk.call(x));
+        Assert.Contains("Bottleneck(32 → 32 in 2 groups → 32, stride 1)", ex.Message);
+        Assert.Contains("the input has 16", ex.Message);
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public class FamilyBlockTests
         var ex = Assert.Throws<ArgumentException>(() => new Bottleneck(64, 64));
         Assert.Contains("Bottleneck(64 → 64 → 256, stride 1)", ex.Message);
         Assert.Contains("channels 64 → 256", ex.Message);
+        Assert.Contains("identity shortcut cannot be added", ex.Message);
         Assert.Contains("useProjection: true", ex.Message);
     }
 

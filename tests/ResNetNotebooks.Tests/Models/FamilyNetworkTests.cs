@@ -54,7 +54,9 @@ public class FamilyNetworkTests
 
         using var net = new ResNet(ResNetConfig.ResNeXt50.AsTorchVision());
         Assert.Equal(expected, ParameterCounts.Total(net));
-        Assert.All(net.modules().OfType<ResNeXtBlock>(), b => Assert.Equal(32, b.GroupCount));
+        Assert.Equal(16, net.modules().OfType<Bottleneck>().Count());
+        Assert.All(net.modules().OfType<Bottleneck>(), b => Assert.Equal(32, b.Groups));
+        Assert.Equal("ResNeXt-50", ResNetConfig.ResNeXt50.Name);
     }
 
     public static TheoryData<string> TorchVisionModels => ["resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d"];
@@ -167,7 +169,7 @@ public class FamilyNetworkTests
     {
         using var r18 = ResNet.ResNet18();
         Assert.Equal(11_178_378, ParameterCounts.Total(r18));
-        Assert.All(r18.modules().OfType<nn.Module<Tensor, Tensor>>().Where(m => m is Bottleneck or PreActResidual or ResNeXtBlock),
+        Assert.All(r18.modules().OfType<nn.Module<Tensor, Tensor>>().Where(m => m is Bottleneck or PreActResidual),
             _ => Assert.Fail("ResNet-18 must be built from basic blocks"));
     }
 
@@ -187,14 +189,14 @@ public class FamilyNetworkTests
         var config = ResNetConfig.ResNet18 with { Groups = 32 };
         var ex = Assert.Throws<ArgumentException>(() => config.Validate());
         Assert.Contains("Block = Basic with Groups = 32", ex.Message);
-        Assert.Contains("BlockKind.ResNeXt", ex.Message);
+        Assert.Contains("BlockKind.Bottleneck", ex.Message);
     }
 
     [Fact]
     public void Config_describes_its_block_kind_and_grouping()
     {
         Assert.Equal(
-            "ResNet([3, 4, 6, 3], [64, 128, 256, 512], in 1, classes 10, option B, ResNeXt blocks, 32×4d)",
+            "ResNet([3, 4, 6, 3], [64, 128, 256, 512], in 1, classes 10, option B, Bottleneck blocks, 32×4d)",
             ResNetConfig.ResNeXt50.ToString());
         Assert.Equal("ResNet([2, 2, 2, 2], [64, 128, 256, 512], in 1, classes 10, option B)", ResNetConfig.ResNet18.ToString());
     }

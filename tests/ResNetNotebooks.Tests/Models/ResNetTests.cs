@@ -170,11 +170,14 @@ public class ResNetTests
     }
 
     [Fact]
-    public void Stage_with_no_residual_blocks_throws_naming_the_count()
+    public void Stage_b3_of_ResNet18_doubles_the_channels_halves_the_size_and_has_d2ls_parameters()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ResNetStages.Stage(64, 128, numResiduals: 0));
-        Assert.Contains("numResiduals must be positive but was 0", ex.Message);
-        Assert.Contains("at least one residual block", ex.Message);
+        // d2l's resnet_block(128, 2): a stride-2 block with a 1×1 projection, then a block that keeps the shape.
+        using var b3 = ResNet.Stage(ResNetConfig.ResNet18, 1);
+        using var x = randn(1, 64, 56, 56);
+        using var y = b3.call(x);
+        Assert.Equal(new long[] { 1, 128, 28, 28 }, y.shape);
+        Assert.Equal(Block(64, 128, projection: true) + Block(128, 128, projection: false), ParameterCounts.Total(b3));
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public class ShortcutTests
     [Fact]
     public void Option_A_stage_halves_height_and_width_and_doubles_channels_without_shortcut_parameters()
     {
-        using var stage = ResNetStages.Stage(3, 6, numResiduals: 1, shortcut: ShortcutOption.A);
+        // The second stage of a two-stage network: 3 → 6 channels, stride 2, one block.
+        using var stage = ResNet.Stage(new ResNetConfig([1, 1], [3, 6], Shortcut: ShortcutOption.A), 1);
         using var x = randn(4, 3, 6, 6);
         using var y = stage.call(x);
         Assert.Equal(new long[] { 4, 6, 3, 3 }, y.shape);
