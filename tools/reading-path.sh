@@ -23,5 +23,5 @@ for f in "${files[@]}"; do
     line ~ /^\/\*/                   { comment++; if (line !~ /\*\//) inblock = 1; next }
                                      { code++ }
     END { printf "%-48s %6d %8d %6d %6d\n", name, code, comment, blank, code + comment + blank }'
-done | tee /dev/stderr 2>/dev/null | awk '{ print } { c += $2; m += $3; b += $4; t += $5; n++ }
+done | awk '{ print } { c += $2; m += $3; b += $4; t += $5; n++ }
   END { printf "%-48s %6d %8d %6d %6d\n", n " files", c, m, b, t }'

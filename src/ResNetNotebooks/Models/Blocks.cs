@@ -3,10 +3,7 @@ using static TorchSharp.torch;
 
 namespace ResNetNotebooks.Models;
 
-/// <summary>
-/// The basic residual block of He et al. (2016), Fig. 2, as d2l writes it, with torchvision's names
-/// (<c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>downsample</c>). Design notes: <c>docs/models.md</c>.
-/// </summary>
+/// <summary>The basic residual block of He et al. (2016), Fig. 2, as d2l writes it, named as in torchvision. See docs/models.md.</summary>
 /// <example><code>var down = new Residual(3, 6, useProjection: true, stride: 2); // (4, 3, 6, 6) → (4, 6, 3, 3)</code></example>
 public sealed class Residual : nn.Module<Tensor, Tensor>
 {
@@ -14,11 +11,8 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
     /// <summary>d2l's <c>Residual(num_channels, use_1x1conv, strides)</c>, input channels explicit; the projection is a bare 1×1 conv.</summary>
-    /// <exception cref="ArgumentException">A size is not positive, or the shape changes while the shortcut is the identity.</exception>
     public Residual(int inChannels, int outChannels, bool useProjection = false, int stride = 1)
-        : this(inChannels, outChannels, stride, null, true, true, useProjection)
-    {
-    }
+        : this(inChannels, outChannels, stride, null, true, true, useProjection) { }
 
     /// <summary>
     /// torchvision's block: the caller decides the shortcut <paramref name="downsample"/> (<see cref="Shortcuts.For"/>; <c>null</c>
@@ -26,9 +20,7 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     /// </summary>
     /// <exception cref="ArgumentException">A size is not positive, or the shape changes while <paramref name="downsample"/> is null.</exception>
     public Residual(int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias = true, bool batchNorm = true)
-        : this(inChannels, outChannels, stride, downsample, bias, batchNorm, false)
-    {
-    }
+        : this(inChannels, outChannels, stride, downsample, bias, batchNorm, false) { }
 
     private Residual(int inChannels, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample, bool bias, bool batchNorm, bool useProjection)
         : base(nameof(Residual))
@@ -45,19 +37,15 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
 
     /// <summary>Channels of the input the block was built for.</summary>
     public int InChannels { get; }
-
     /// <summary>Channels of the output.</summary>
     public int OutChannels { get; }
-
     /// <summary>Stride of <c>conv1</c> (and of a projection shortcut).</summary>
     public int Stride { get; }
-
     /// <summary>Whether the shortcut is the identity (no <c>downsample</c> module).</summary>
     public bool HasIdentityShortcut => downsample is null;
 
     /// <summary>Computes <c>relu(bn2(conv2(relu(bn1(conv1(X))))) + downsample(X))</c>; the caller owns the result.</summary>
-    /// <exception cref="ArgumentException">The input is not (N, InChannels, H, W).</exception>
-    /// <exception cref="InvalidOperationException">The shortcut's output does not match the residual branch.</exception>
+    /// <exception cref="ArgumentException">The input is not (N, InChannels, H, W); <see cref="InvalidOperationException"/>: the shortcut does not fit.</exception>
     public override Tensor forward(Tensor input)
     {
         Check.Input(input, InChannels, this);
@@ -73,10 +61,7 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
     public override string ToString() => $"Residual({InChannels} → {OutChannels}, stride {Stride})";
 }
 
-/// <summary>
-/// The bottleneck block of He et al. (2016), Fig. 5, as torchvision writes it: 1×1 to <c>width</c>, 3×3 in
-/// <c>groups</c>, 1×1 to <c>outChannels</c>, each with batch norm. With groups it is ResNeXt's block (Xie et al. 2017).
-/// </summary>
+/// <summary>The bottleneck block of He et al. (2016), Fig. 5, as torchvision writes it; with groups, ResNeXt's block (Xie et al. 2017).</summary>
 /// <example><code>var down = new Bottleneck(256, 128, stride: 2, useProjection: true); // (N, 256, H, W) → (N, 512, H/2, W/2)</code></example>
 public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 {
@@ -87,11 +72,8 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor>? downsample;
 
     /// <summary>torchvision's block: 4 × <paramref name="width"/> output channels; <paramref name="useProjection"/> adds a 1×1 conv + BN shortcut.</summary>
-    /// <exception cref="ArgumentException">A size is not positive, or the shape changes while the shortcut is the identity.</exception>
     public Bottleneck(int inChannels, int width, int stride = 1, bool useProjection = false)
-        : this(inChannels, width, Expansion * width, stride, null, 1, false, false, useProjection)
-    {
-    }
+        : this(inChannels, width, Expansion * width, stride, null, 1, false, false, useProjection) { }
 
     /// <summary>
     /// The block with every choice explicit, as the stage builder makes it. <paramref name="groups"/> must divide <paramref name="width"/>
@@ -101,16 +83,14 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public Bottleneck(
         int inChannels, int width, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample,
         int groups = 1, bool bias = false, bool strideOn1x1 = false)
-        : this(inChannels, width, outChannels, stride, downsample, groups, bias, strideOn1x1, false)
-    {
-    }
+        : this(inChannels, width, outChannels, stride, downsample, groups, bias, strideOn1x1, false) { }
 
     private Bottleneck(
         int inChannels, int width, int outChannels, int stride, nn.Module<Tensor, Tensor>? downsample,
         int groups, bool bias, bool strideOn1x1, bool useProjection)
         : base(nameof(Bottleneck))
     {
-        (InChannels, Width, OutChannels, Stride, Groups, StrideOn1x1) = (inChannels, width, outChannels, stride, groups, strideOn1x1);
+        (InChannels, Width, OutChannels, Stride, Groups) = (inChannels, width, outChannels, stride, groups);
         Check.Block(this, inChannels, outChannels, stride, downsample is null && !useProjection, width, groups);
         conv1 = nn.Conv2d(inChannels, width, kernel_size: 1, stride: strideOn1x1 ? stride : 1, bias: bias);
         bn1 = nn.BatchNorm2d(width);
@@ -124,25 +104,17 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 
     /// <summary>Channels of the input the block was built for.</summary>
     public int InChannels { get; }
-
     /// <summary>Channels of the 1×1 reduction and the 3×3 convolution.</summary>
     public int Width { get; }
-
     /// <summary>Channels of the output.</summary>
     public int OutChannels { get; }
-
     /// <summary>The block's stride.</summary>
     public int Stride { get; }
-
     /// <summary>Groups of the 3×3 convolution.</summary>
     public int Groups { get; }
 
-    /// <summary>Whether the stride sits on the first 1×1 convolution (the paper) rather than the 3×3 (torchvision).</summary>
-    public bool StrideOn1x1 { get; }
-
     /// <summary>Computes <c>relu(bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(X)))))))) + downsample(X))</c>; the caller owns the result.</summary>
-    /// <exception cref="ArgumentException">The input is not (N, InChannels, H, W).</exception>
-    /// <exception cref="InvalidOperationException">The shortcut's output does not match the residual branch.</exception>
+    /// <exception cref="ArgumentException">The input is not (N, InChannels, H, W); <see cref="InvalidOperationException"/>: the shortcut does not fit.</exception>
     public override Tensor forward(Tensor input)
     {
         Check.Input(input, InChannels, this);
@@ -160,17 +132,10 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         $"Bottleneck({InChannels} → {Width}{(Groups == 1 ? "" : $" in {Groups} groups")} → {OutChannels}, stride {Stride})";
 }
 
-/// <summary>
-/// The shortcut of a block, decided in one place as in torchvision's <c>_make_layer</c>: options A, B, C of He et al.
-/// (2016), §4.1, and D (ResNet-D, He et al. 2019). <c>null</c> means the identity.
-/// </summary>
-public static class Shortcuts
+/// <summary>A block's shortcut, decided in one place as in torchvision's <c>_make_layer</c>; <c>null</c> means the identity.</summary>
+public static partial class Shortcuts
 {
-    /// <summary>
-    /// A: zero padding where the shape changes; B: a projection there; C: a projection on every block; D: average pool
-    /// and projection where the shape changes. Elsewhere (A, B, D) the identity, <c>null</c>.
-    /// </summary>
-    /// <remarks>A projection is followed by batch norm if <paramref name="projectionBatchNorm"/> (torchvision; d2l: none).</remarks>
+    /// <summary>Where the shape changes, A: zero padding, B: a projection, D: pool + projection; C: a projection everywhere; else <c>null</c>.</summary>
     /// <example><code>var downsample = Shortcuts.For(ShortcutOption.B, 64, 128, stride: 2); // a 1×1 conv, stride 2</code></example>
     public static nn.Module<Tensor, Tensor>? For(
         ShortcutOption option, int inChannels, int outChannels, int stride, bool projectionBatchNorm = false, bool bias = true)
@@ -193,21 +158,6 @@ public static class Shortcuts
         Check.Block(new Check.Owner("Projection", inChannels, outChannels, stride), inChannels, outChannels, stride, identity: false);
         var conv = nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: stride, bias: bias);
         return batchNorm ? nn.Sequential(conv, nn.BatchNorm2d(outChannels)) : conv;
-    }
-
-    /// <summary>ResNet-D's shortcut: a stride×stride average pool, then a stride-1 projection, so every position counts; stride 1 is <see cref="Projection"/>.</summary>
-    public static nn.Module<Tensor, Tensor> AveragePoolProjection(int inChannels, int outChannels, int stride = 2, bool batchNorm = false, bool bias = true)
-    {
-        Check.Block(new Check.Owner("AveragePoolProjection", inChannels, outChannels, stride), inChannels, outChannels, stride, identity: false);
-        if (stride == 1)
-        {
-            return Projection(inChannels, outChannels, 1, batchNorm, bias);
-        }
-
-        // ceil_mode: an odd side H gives ⌈H / stride⌉ like the 3×3 branch; the partial window averages what it has.
-        var pool = nn.AvgPool2d(kernel_size: stride, stride: stride, ceil_mode: true, count_include_pad: false);
-        var conv = nn.Conv2d(inChannels, outChannels, kernel_size: 1, stride: 1, bias: bias);
-        return batchNorm ? nn.Sequential(pool, conv, nn.BatchNorm2d(outChannels)) : nn.Sequential(pool, conv);
     }
 }
 
@@ -247,33 +197,17 @@ public sealed class ZeroPadShortcut : nn.Module<Tensor, Tensor>
     public override string ToString() => $"ZeroPadShortcut({inChannels} → {outChannels}, stride {stride})";
 }
 
-/// <summary>Writes tensor shapes as PyTorch prints them, e.g. <c>(4, 3, 6, 6)</c>: the library's one shape formatter.</summary>
-public static class ShapeText
-{
-    /// <summary>The shape as <c>(d0, d1, …)</c>.</summary>
-    public static string Of(IEnumerable<long> shape) => "(" + string.Join(", ", shape ?? throw new ArgumentNullException(nameof(shape))) + ")";
-}
-
-/// <summary>
-/// The models' checks. Each names the owner, the value it saw and the fix; <c>owner</c> is an object whose
-/// <c>ToString</c> describes it, so no message is formatted unless a check fails.
-/// </summary>
+/// <summary>The models' checks: messages name the owner, the value and the fix, and are formatted only when a check fails.</summary>
 internal static class Check
 {
     /// <summary>Names a module that is not built yet, e.g. <c>Projection(64 → 128, stride 2)</c>, when a message needs it.</summary>
-    public sealed record Owner(string Kind, int InChannels, int OutChannels, int Stride)
-    {
-        /// <inheritdoc/>
-        public override string ToString() => $"{Kind}({InChannels} → {OutChannels}, stride {Stride})";
-    }
+    public sealed record Owner(string Kind, int In, int Out, int Stride) { public override string ToString() => $"{Kind}({In} → {Out}, stride {Stride})"; }
 
     /// <summary>Throws when <paramref name="value"/> is not positive.</summary>
     public static void Positive(long value, string name, string fix, object owner)
     {
-        if (value <= 0)
-        {
-            throw new ArgumentOutOfRangeException(name, $"{owner}: {name} must be positive but was {value}; {fix}.");
-        }
+        if (value > 0) return;
+        throw new ArgumentOutOfRangeException(name, $"{owner}: {name} must be positive but was {value}; {fix}.");
     }
 
     /// <summary>Checks a block's sizes, that <paramref name="groups"/> divides <paramref name="width"/>, and, for an <paramref name="identity"/> shortcut, that the shape is kept.</summary>
@@ -286,22 +220,18 @@ internal static class Check
         Positive(groups, nameof(groups), "use 1 for an ordinary convolution or e.g. 32 for ResNeXt", owner);
         if (width % groups != 0)
         {
-            throw new ArgumentException(
-                $"{owner}: groups = {groups} does not divide the bottleneck width {width}, so the grouped 3×3 convolution cannot " +
+            throw new ArgumentException($"{owner}: groups = {groups} does not divide the bottleneck width {width}, so the grouped 3×3 convolution cannot " +
                 $"split its channels evenly; use a width that is a multiple of {groups} (e.g. {groups * Math.Max(1, width / groups)}) or a divisor of {width} as groups.",
                 nameof(groups));
         }
 
         if (identity && (inChannels != outChannels || stride != 1))
         {
-            var (what, fix) = inChannels != outChannels
-                ? ("the channel count" + (stride != 1 ? $" and height and width (stride {stride})" : ""), $"keep {inChannels} channels")
-                : ($"height and width (stride {stride})", "use stride: 1");
-            throw new ArgumentException(
-                $"{owner} changes {what}, so the identity shortcut cannot be added (channels {inChannels} → {outChannels}); pass " +
-                $"useProjection: true (a 1×1 conv with stride {stride}), a downsample module such as Shortcuts.Projection({inChannels}, " +
-                $"{outChannels}, {stride}), or {fix}.",
-                inChannels != outChannels ? nameof(outChannels) : nameof(stride));
+            var (what, fix, name) = inChannels != outChannels
+                ? ("the channel count" + (stride != 1 ? $" and height and width (stride {stride})" : ""), $"keep {inChannels} channels", nameof(outChannels))
+                : ($"height and width (stride {stride})", "use stride: 1", nameof(stride));
+            throw new ArgumentException($"{owner} changes {what}, so the identity shortcut cannot be added (channels {inChannels} → {outChannels}); " +
+                $"pass useProjection: true (a 1×1 conv with stride {stride}), a downsample such as Shortcuts.Projection({inChannels}, {outChannels}, {stride}), or {fix}.", name);
         }
     }
 
@@ -309,32 +239,22 @@ internal static class Check
     /// <remarks><paramref name="rebuildHint"/> is the constructor argument that sets the channels, e.g. "inputChannels: ".</remarks>
     public static void Input(Tensor input, long channels, object owner, string rebuildHint = "inChannels: ")
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var shape = input.shape;
-        if (shape.Length != 4)
-        {
-            var fix = shape.Length == 3 ? "add the batch dimension with x.unsqueeze(0) for a single image" : $"reshape it to (N, {channels}, H, W)";
-            throw new ArgumentException(
-                $"{owner} expects a 4-D input (N, C, H, W) but got a {shape.Length}-D tensor of shape {ShapeText.Of(shape)}; {fix}.", nameof(input));
-        }
-
-        if (shape[1] != channels)
-        {
-            throw new ArgumentException(
-                $"{owner} expects {channels} input channel(s) but the input has {shape[1]} (shape {ShapeText.Of(shape)}); pass a tensor " +
-                $"of shape (N, {channels}, H, W) or build it with {rebuildHint}{shape[1]}.", nameof(input));
-        }
+        var shape = (input ?? throw new ArgumentNullException(nameof(input))).shape;
+        if (shape.Length == 4 && shape[1] == channels) return;
+        throw new ArgumentException(shape.Length != 4
+            ? $"{owner} expects a 4-D input (N, C, H, W) but got a {shape.Length}-D tensor of shape {ShapeText.Of(shape)}; " +
+              (shape.Length == 3 ? "add the batch dimension with x.unsqueeze(0) for a single image." : $"reshape it to (N, {channels}, H, W).")
+            : $"{owner} expects {channels} input channel(s) but the input has {shape[1]} (shape {ShapeText.Of(shape)}); pass a tensor " +
+              $"of shape (N, {channels}, H, W) or build it with {rebuildHint}{shape[1]}.", nameof(input));
     }
 
     /// <summary>Throws when the residual branch and the shortcut differ in shape, which libtorch would report naming neither.</summary>
     public static void SameShape(Tensor branch, Tensor shortcut, object owner, int inChannels, int outChannels, int stride)
     {
-        if (!branch.shape.SequenceEqual(shortcut.shape))
-        {
-            throw new InvalidOperationException(
-                $"{owner}: the residual branch gives {ShapeText.Of(branch.shape)} but the shortcut gives {ShapeText.Of(shortcut.shape)}, " +
-                $"so they cannot be added; pass a downsample module that maps (N, {inChannels}, H, W) to (N, {outChannels}, ⌈H / {stride}⌉, " +
-                $"⌈W / {stride}⌉), e.g. Shortcuts.Projection({inChannels}, {outChannels}, {stride}).");
-        }
+        if (branch.shape.SequenceEqual(shortcut.shape)) return;
+        throw new InvalidOperationException(
+            $"{owner}: the residual branch gives {ShapeText.Of(branch.shape)} but the shortcut gives {ShapeText.Of(shortcut.shape)}, " +
+            $"so they cannot be added; pass a downsample module that maps (N, {inChannels}, H, W) to (N, {outChannels}, ⌈H / {stride}⌉, " +
+            $"⌈W / {stride}⌉), e.g. Shortcuts.Projection({inChannels}, {outChannels}, {stride}).");
     }
 }

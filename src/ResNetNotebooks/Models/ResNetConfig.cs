@@ -1,9 +1,8 @@
 namespace ResNetNotebooks.Models;
 
 /// <summary>
-/// What varies between ResNets, as data (torchvision's factories in one record): the stem <c>b1</c>, one residual
-/// stage per entry of <see cref="BlocksPerStage"/> (<c>b2</c>, <c>b3</c>, …), pooling and the classifier.
-/// <see cref="Validate"/> checks it once, when <see cref="ResNet"/> is built. Details: <c>docs/models.md</c>.
+/// What varies between ResNets, as data (torchvision's factories in one record); <see cref="Validate"/> checks it once, when
+/// <see cref="ResNet"/> is built. See docs/models.md.
 /// </summary>
 /// <param name="BlocksPerStage">Blocks in each stage: [2, 2, 2, 2] for ResNet-18, [3, 4, 6, 3] for ResNet-34 and -50.</param>
 /// <param name="ChannelsPerStage">Channels of each stage (torchvision's <c>planes</c>); bottleneck stages output 4 × as many.</param>
@@ -20,29 +19,20 @@ public sealed record ResNetConfig(
 {
     /// <summary>ResNet-18 as in d2l: [2, 2, 2, 2] basic blocks, [64, 128, 256, 512] channels, 1 input channel, 10 classes.</summary>
     public static ResNetConfig ResNet18 => new([2, 2, 2, 2], [64, 128, 256, 512]);
-
     /// <summary>ResNet-34 (paper, Table 1): [3, 4, 6, 3] basic blocks.</summary>
     public static ResNetConfig ResNet34 => new([3, 4, 6, 3], [64, 128, 256, 512]);
-
     /// <summary>ResNet-50 (paper, Table 1): [3, 4, 6, 3] bottleneck blocks.</summary>
     public static ResNetConfig ResNet50 => ResNet34 with { Block = BlockKind.Bottleneck };
-
     /// <summary>ResNet-101 (paper, Table 1): [3, 4, 23, 3] bottleneck blocks.</summary>
     public static ResNetConfig ResNet101 => ResNet50 with { BlocksPerStage = [3, 4, 23, 3] };
-
     /// <summary>ResNet-152 (paper, Table 1): [3, 8, 36, 3] bottleneck blocks.</summary>
     public static ResNetConfig ResNet152 => ResNet50 with { BlocksPerStage = [3, 8, 36, 3] };
-
     /// <summary>ResNeXt-50 32×4d (Xie et al. 2017): ResNet-50 whose 3×3 convolutions have 32 groups of 4 channels at the first stage.</summary>
     public static ResNetConfig ResNeXt50 => ResNet50 with { Groups = 32, WidthPerGroup = 4 };
-
     /// <summary>ResNet-18 with pre-activation blocks (He et al. 2016, "Identity Mappings").</summary>
     public static ResNetConfig PreActResNet18 => ResNet18 with { Block = BlockKind.PreActivation };
 
-    /// <summary>
-    /// The paper's CIFAR ResNet (§4.2) of depth 6n + 2: 3×3 stem with 16 channels, stages of n blocks with 16, 32, 64
-    /// channels, option A, no conv biases; 1 input channel (CIFAR-10: <c>with { InputChannels = 3 }</c>).
-    /// </summary>
+    /// <summary>The paper's CIFAR ResNet (§4.2) of depth 6n + 2: 3×3 stem, n blocks of 16, 32, 64 channels, option A, no conv biases.</summary>
     /// <exception cref="ArgumentException"><paramref name="depth"/> is not 6n + 2 for a whole n ≥ 1.</exception>
     public static ResNetConfig CifarResNet(int depth)
     {
@@ -64,25 +54,18 @@ public sealed record ResNetConfig(
 
     /// <summary>The block the stages are built from; default <see cref="BlockKind.Basic"/>.</summary>
     public BlockKind Block { get; init; } = BlockKind.Basic;
-
     /// <summary>The stem <c>b1</c>; default <see cref="StemKind.ImageNet"/>.</summary>
     public StemKind Stem { get; init; } = StemKind.ImageNet;
-
     /// <summary>Groups of each bottleneck's 3×3 convolution (torchvision's <c>groups</c>): 1, or 32 in ResNeXt-50.</summary>
     public int Groups { get; init; } = 1;
-
     /// <summary>Channels per group at the first stage (torchvision's <c>width_per_group</c>): 64, or 4 in ResNeXt-50 32×4d.</summary>
     public int WidthPerGroup { get; init; } = 64;
-
     /// <summary>Put a bottleneck's stride on its first 1×1 convolution (the paper) instead of the 3×3 (torchvision, default).</summary>
     public bool BottleneckStrideOn1x1 { get; init; }
-
     /// <summary>Follow each projection with batch norm (the paper, torchvision); default <c>false</c>, as in d2l.</summary>
     public bool ProjectionBatchNorm { get; init; }
-
     /// <summary>Give every convolution a bias; default <c>true</c>, as in d2l (torchvision: <c>false</c>).</summary>
     public bool ConvBias { get; init; } = true;
-
     /// <summary>Batch norm where the paper has it (default); <c>false</c> puts identities there (basic blocks only, for experiments).</summary>
     public bool BatchNorm { get; init; } = true;
 
@@ -112,62 +95,48 @@ public sealed record ResNetConfig(
     public void Validate()
     {
         const string owner = nameof(ResNetConfig);
-        if (BlocksPerStage is null || BlocksPerStage.Count == 0)
-        {
-            Fail("ResNetConfig.BlocksPerStage is empty; give the number of residual blocks of each stage, e.g. [2, 2, 2, 2] for ResNet-18.", nameof(BlocksPerStage));
-        }
-
-        if (ChannelsPerStage is null || ChannelsPerStage.Count != BlocksPerStage.Count)
-        {
-            Fail($"ResNetConfig has {BlocksPerStage.Count} entries in BlocksPerStage but {ChannelsPerStage?.Count ?? 0} in ChannelsPerStage; " +
-                 "give one channel count per stage, e.g. [64, 128, 256, 512] for ResNet-18.", nameof(ChannelsPerStage));
-        }
-
+        Require(BlocksPerStage is { Count: > 0 }, nameof(BlocksPerStage), () =>
+            "ResNetConfig.BlocksPerStage is empty; give the number of residual blocks of each stage, e.g. [2, 2, 2, 2] for ResNet-18.");
+        Require(ChannelsPerStage?.Count == BlocksPerStage.Count, nameof(ChannelsPerStage), () =>
+            $"ResNetConfig has {BlocksPerStage.Count} entries in BlocksPerStage but {ChannelsPerStage?.Count ?? 0} in ChannelsPerStage; " +
+            "give one channel count per stage, e.g. [64, 128, 256, 512] for ResNet-18.");
         for (var i = 0; i < BlocksPerStage.Count; i++)
         {
             Check.Positive(BlocksPerStage[i], $"BlocksPerStage[{i}]", "every stage needs at least one residual block (ResNet-18 uses [2, 2, 2, 2])", owner);
-            Check.Positive(ChannelsPerStage[i], $"ChannelsPerStage[{i}]", "every stage needs at least one channel (ResNet-18 uses [64, 128, 256, 512])", owner);
+            Check.Positive(ChannelsPerStage![i], $"ChannelsPerStage[{i}]", "every stage needs at least one channel (ResNet-18 uses [64, 128, 256, 512])", owner);
         }
 
         Check.Positive(InputChannels, nameof(InputChannels), "use 1 for grayscale images or 3 for RGB", owner);
         Check.Positive(NumClasses, nameof(NumClasses), "use the number of classes to predict (10 for Fashion-MNIST)", owner);
-        Known(Block, nameof(Block));
-        Known(Stem, nameof(Stem));
-        Known(Shortcut, nameof(Shortcut));
         Check.Positive(Groups, nameof(Groups), "use 1 for ordinary convolutions or e.g. 32 for ResNeXt-50 32×4d", owner);
         Check.Positive(WidthPerGroup, nameof(WidthPerGroup), "use 64 (ResNet) or e.g. 4 for ResNeXt-50 32×4d", owner);
-        if (Expansion == 1 && (Groups != 1 || WidthPerGroup != 64))
+        foreach (var (value, name) in new (Enum, string)[] { (Block, nameof(Block)), (Stem, nameof(Stem)), (Shortcut, nameof(Shortcut)) })
         {
-            Fail($"ResNetConfig has Block = {Block} with Groups = {Groups} and WidthPerGroup = {WidthPerGroup}, but {Block} blocks have no " +
-                 "grouped convolution; use Groups = 1 and WidthPerGroup = 64, or Block = BlockKind.Bottleneck (ResNeXt is a bottleneck with groups).", nameof(Groups));
+            Require(Enum.IsDefined(value.GetType(), value), name, () =>
+                $"ResNetConfig.{name} is {value}, which is no {value.GetType().Name}; use one of {string.Join(", ", Enum.GetNames(value.GetType()))}.");
         }
 
-        if (Block != BlockKind.Basic && (Shortcut == ShortcutOption.None || !BatchNorm))
+        Require(Expansion > 1 || (Groups == 1 && WidthPerGroup == 64), nameof(Groups), () =>
+            $"ResNetConfig has Block = {Block} with Groups = {Groups} and WidthPerGroup = {WidthPerGroup}, but {Block} blocks have no grouped " +
+            "convolution; use Groups = 1 and WidthPerGroup = 64, or Block = BlockKind.Bottleneck (ResNeXt is a bottleneck with groups).");
+        var plainOrNoBn = Shortcut == ShortcutOption.None ? "Shortcut = None" : BatchNorm ? null : "BatchNorm = false";
+        Require(Block == BlockKind.Basic || plainOrNoBn is null, plainOrNoBn == "BatchNorm = false" ? nameof(BatchNorm) : nameof(Shortcut), () =>
+            $"ResNetConfig has {plainOrNoBn} with {Block} blocks; plain networks and networks without batch norm are built from basic blocks " +
+            "only (Block = BlockKind.Basic), as in the paper.");
+        for (var i = 0; i < ChannelsPerStage!.Count; i++)
         {
-            var (setting, name) = Shortcut == ShortcutOption.None ? ("Shortcut = None", nameof(Shortcut)) : ("BatchNorm = false", nameof(BatchNorm));
-            Fail($"ResNetConfig has {setting} with {Block} blocks; plain networks and networks without batch norm are built from basic " +
-                 "blocks only (Block = BlockKind.Basic), as in the paper.", name);
+            Require(BottleneckWidth(i) > 0, nameof(WidthPerGroup), () =>
+                $"ResNetConfig gives stage {i} a bottleneck width of {BottleneckWidth(i)} (ChannelsPerStage[{i}] = {ChannelsPerStage[i]} × " +
+                $"WidthPerGroup {WidthPerGroup} / 64 × Groups {Groups}); raise WidthPerGroup or the stage's channels.");
         }
 
-        for (var i = 0; i < ChannelsPerStage.Count; i++)
+        static void Require(bool ok, string name, Func<string> message)
         {
-            if (BottleneckWidth(i) <= 0)
+            if (!ok)
             {
-                Fail($"ResNetConfig gives stage {i} a bottleneck width of {BottleneckWidth(i)} (ChannelsPerStage[{i}] = {ChannelsPerStage[i]} × " +
-                     $"WidthPerGroup {WidthPerGroup} / 64 × Groups {Groups}); raise WidthPerGroup or the stage's channels.", nameof(WidthPerGroup));
+                throw new ArgumentException(message(), name);
             }
         }
-
-        static void Known<T>(T value, string name) where T : struct, Enum
-        {
-            if (!Enum.IsDefined(value))
-            {
-                Fail($"ResNetConfig.{name} is {value}, which is no {typeof(T).Name}; use one of {string.Join(", ", Enum.GetNames<T>())}.", name);
-            }
-        }
-
-        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        static void Fail(string message, string name) => throw new ArgumentException(message, name);
     }
 
     /// <summary>One line, e.g. <c>ResNet([2, 2, 2, 2], [64, 128, 256, 512], in 1, classes 10, option B)</c>.</summary>
@@ -184,10 +153,8 @@ public enum BlockKind
 {
     /// <summary>Two 3×3 convolutions (<see cref="Residual"/>): ResNet-18 and -34.</summary>
     Basic,
-
     /// <summary>1×1, 3×3 (grouped for ResNeXt), 1×1 ×4 (<see cref="Models.Bottleneck"/>): ResNet-50/101/152, ResNeXt.</summary>
     Bottleneck,
-
     /// <summary>BN → ReLU → conv, twice, the addition last (<see cref="PreActResidual"/>); the network adds a final BN and ReLU (<c>post</c>).</summary>
     PreActivation,
 }
@@ -197,7 +164,6 @@ public enum StemKind
 {
     /// <summary>He et al. and d2l: 7×7 conv with stride 2, BN, ReLU, 3×3 max pool with stride 2 (height and width ÷ 4).</summary>
     ImageNet,
-
     /// <summary>The CIFAR stem (§4.2): 3×3 conv with stride 1, BN, ReLU, no pool (height and width kept).</summary>
     Cifar,
 }
@@ -207,16 +173,12 @@ public enum ShortcutOption
 {
     /// <summary>Zero padding where the shape changes (<see cref="ZeroPadShortcut"/>), no parameters; the identity elsewhere.</summary>
     A,
-
     /// <summary>A 1×1 projection where the shape changes, the identity elsewhere: the default, as in d2l and torchvision.</summary>
     B,
-
     /// <summary>A projection on every block.</summary>
     C,
-
     /// <summary>ResNet-D: average pool, then a stride-1 projection, where the shape changes; same parameters as B.</summary>
     D,
-
     /// <summary>No shortcut: every block is a <see cref="PlainBlock"/> (the paper's plain networks); basic blocks only.</summary>
     None,
 }
