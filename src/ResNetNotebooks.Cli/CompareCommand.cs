@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetNotebooks.Display;
@@ -52,50 +51,27 @@ internal static class CompareCommand
     /// comparison in the way, or an unreadable plan.</exception>
     public static (Func<int>? Run, string? UsageError) Prepare(CompareArguments arguments, IAnsiConsole console, CancellationToken stop = default)
     {
-        var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder);
-        var created = OutputFolder.FirstMissing(outFolder);
-        RunFolderLock folderLock;
+        var folder = TrainCommand.OpenFolder(Path.GetFullPath(arguments.Out ?? DefaultFolder), $"{CliApp.Name} compare");
         try
         {
-            WritableFolder.Ensure(outFolder, "The output folder");
-            folderLock = RunFolderLock.Acquire(outFolder, $"{CliApp.Name} compare");
-        }
-        catch (IOException e)
-        {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
-        }
-
-        // A command that fails leaves no empty folder it made behind.
-        void Release()
-        {
-            folderLock.Dispose();
-            OutputFolder.RemoveIfEmpty(outFolder, created);
-        }
-
-        try
-        {
-            var (plan, clear, usageError) = CheckFolder(arguments, outFolder);
+            var (plan, clear, usageError) = CheckFolder(arguments, folder.FolderPath);
             if (plan is null)
             {
-                Release();
+                folder.Dispose();
                 return (null, usageError);
             }
 
             return (() =>
             {
-                try
+                using (folder)
                 {
-                    return Run(plan, clear, arguments, outFolder, console, stop);
-                }
-                finally
-                {
-                    Release();
+                    return Run(plan, clear, arguments, folder.FolderPath, console, stop);
                 }
             }, null);
         }
         catch
         {
-            Release();
+            folder.Dispose();
             throw;
         }
     }
@@ -125,7 +101,7 @@ internal static class CompareCommand
             return (stored, false, null);
         }
 
-        var leftovers = RunFolders(outFolder).Where(f => File.Exists(Checkpoint.PathIn(f)) || File.Exists(Path.Combine(f, MetricsFile.FileName))).ToList();
+        var leftovers = RunFolders(outFolder).Where(RunFolder.HoldsResults).ToList();
         if (File.Exists(planPath) || leftovers.Count > 0)
         {
             if (!arguments.Overwrite)
@@ -142,8 +118,8 @@ internal static class CompareCommand
     }
 
     /// <summary>Removes what a comparison wrote (never other files): the plan, summary and chart, and in every run
-    /// folder its four files (the folder too when that leaves it empty). The caller holds every run folder's lock.</summary>
-    private static void Clear(string outFolder)
+    /// folder what its run wrote (the folder too when that leaves it empty).</summary>
+    private static void Clear(string outFolder, IEnumerable<RunFolder> folders)
     {
         try
         {
@@ -152,13 +128,10 @@ internal static class CompareCommand
                 File.Delete(Path.Combine(outFolder, name));
             }
 
-            foreach (var folder in RunFolders(outFolder))
+            foreach (var folder in folders)
             {
-                foreach (var name in new[] { Checkpoint.FileName, MetricsFile.FileName, StepsFile.FileName, RunFileName })
-                {
-                    File.Delete(Path.Combine(folder, name));
-                }
-
+                folder.Clear(RunFileName);
+                folder.RemoveWhenEmpty = true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -201,26 +174,17 @@ internal static class CompareCommand
         var folders = runs.Select(r => Path.Combine(outFolder, r.FolderName))
             .Concat(clear ? RunFolders(outFolder) : [])
             .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
-        var locks = new List<(RunFolderLock Lock, bool Existed)>();
+        var opened = new List<RunFolder>();
         try
         {
             foreach (var folder in folders)
             {
-                var existed = Directory.Exists(folder);
-                try
-                {
-                    locks.Add((RunFolderLock.Acquire(folder, $"{CliApp.Name} compare --out {outFolder}"), existed));
-                }
-                catch (IOException e)
-                {
-                    OutputFolder.RemoveIfEmpty(folder, existed ? null : folder);
-                    throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
-                }
+                opened.Add(TrainCommand.OpenFolder(folder, $"{CliApp.Name} compare --out {outFolder}"));
             }
 
             if (clear)
             {
-                Clear(outFolder);
+                Clear(outFolder, opened);
             }
 
             Write(() => AtomicFile.WriteAllText(Path.Combine(outFolder, PlanFileName), JsonSerializer.Serialize(plan, Json) + "\n"));
@@ -228,19 +192,19 @@ internal static class CompareCommand
             console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
             // Every run folder is checked (and its derived files repaired) before any training, so that a damaged file
             // is handled the same way whichever run it is in.
-            var found = runs.Select(r => Reconcile(r, outFolder, console)).ToList();
+            var runFolders = runs.Select(r => opened.First(f => f.FolderPath == Path.GetFullPath(Path.Combine(outFolder, r.FolderName)))).ToList();
+            var found = runs.Select((r, i) => Reconcile(r, runFolders[i], console)).ToList();
             for (var i = 0; i < runs.Count; i++)
             {
-                RunOne(runs[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
+                RunOne(runs[i], runFolders[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
                 WriteResults(plan, outFolder);
             }
         }
         finally
         {
-            foreach (var (folderLock, existed) in locks)
+            foreach (var folder in opened)
             {
-                folderLock.Dispose();
-                OutputFolder.RemoveIfEmpty(folderLock.Folder, existed && !clear ? null : folderLock.Folder);
+                folder.Dispose();
             }
         }
 
@@ -252,86 +216,66 @@ internal static class CompareCommand
         return CliApp.Ok;
     }
 
-    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint:
-    /// <c>metrics.csv</c> is rewritten from the checkpoint's history (said when it was damaged), <c>steps.csv</c> is cut
-    /// to the checkpoint's steps; a folder without a checkpoint starts afresh. What cannot be repaired (the per-step
+    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint
+    /// (<see cref="RunFolder.Reconcile"/>; a damaged <c>metrics.csv</c> is said). What cannot be repaired (the per-step
     /// losses, the description that tells a plain network from a ResNet) stops the comparison with the same advice for
     /// every run, which never removes a finished run.</summary>
     /// <returns>The run's checkpoint description, or null when it starts afresh.</returns>
-    private static CheckpointInfo? Reconcile(CompareRun run, string outFolder, IAnsiConsole console)
+    private static CheckpointInfo? Reconcile(CompareRun run, RunFolder folder, IAnsiConsole console)
     {
-        var folder = Path.Combine(outFolder, run.FolderName);
-        var checkpointPath = Checkpoint.PathIn(folder);
-        var metricsPath = Path.Combine(folder, MetricsFile.FileName);
-        var stepsPath = Path.Combine(folder, StepsFile.FileName);
-        var runPath = Path.Combine(folder, RunFileName);
+        var runPath = Path.Combine(folder.FolderPath, RunFileName);
         var config = run.Config;
-        if (!File.Exists(checkpointPath))
+        CheckpointInfo? info;
+        try
         {
-            // Not started, or stopped before its first checkpoint: start afresh (a steps file without a checkpoint
-            // holds steps that no checkpoint has).
-            Write(() =>
+            if (File.Exists(folder.CheckpointPath))
             {
-                File.Delete(stepsPath);
-                File.Delete(metricsPath);
+                RunFolder.RefuseSpecialFile(runPath);
+                CheckRunFile(runPath, run, config, folder.FolderPath);
+            }
+
+            info = folder.Reconcile(run.Options);
+            if (info is null)
+            {
                 AtomicFile.WriteAllText(runPath, JsonSerializer.Serialize(new RunFile(config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options), Json) + "\n");
-            });
-            return null;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(e, run, folder.FolderPath);
         }
 
-        foreach (var path in new[] { metricsPath, stepsPath, runPath })
+        if (folder.MetricsRepaired)
         {
-            RefuseSpecialFile(path);
-        }
-
-        var info = ReadInfo(checkpointPath, folder);
-        CheckRunFile(runPath, run, config, folder);
-        if (info.Options != run.Options)
-        {
-            throw new CommandFailedException(
-                $"{checkpointPath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
-                MoveAway(folder));
-        }
-
-        var metricsDamaged = File.Exists(metricsPath) && !Readable(() => MetricsFile.Read(metricsPath));
-        var steps = StepsUpTo(stepsPath, info.OptimizerSteps, checkpointPath, folder);
-        Write(() =>
-        {
-            MetricsFile.Write(metricsPath, info.History);
-            StepsFile.Write(stepsPath, steps);
-        });
-        if (metricsDamaged)
-        {
-            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info.CompletedEpochs}).");
+            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info!.CompletedEpochs}).");
         }
 
         return info;
     }
 
+    /// <summary>A run folder's problem as the command's message: what was found and the fix a compare user can follow.</summary>
+    private static CommandFailedException Failure(Exception e, CompareRun run, string folder) => e switch
+    {
+        CommandFailedException failed => failed,
+        RunFolderException { Problem: RunFolderProblem.SpecialFile } f =>
+            new CommandFailedException($"{f.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e),
+        RunFolderException { Problem: RunFolderProblem.OtherSettings, Checkpoint: { } info } f =>
+            new CommandFailedException(
+                $"{f.FilePath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
+                MoveAway(folder), e),
+        RunFolderException f => new CommandFailedException($"{f.Facts}; {MoveAway(folder)}", e),
+        // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
+        CheckpointException c => new CommandFailedException($"{c.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.')}; {MoveAway(folder)}", e),
+        _ => new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e),
+    };
+
     /// <summary>The advice for a run folder whose files cannot be used: never a step that removes finished runs.</summary>
     private static string MoveAway(string folder) =>
         $"move {folder} away (that run is trained again; nothing else is lost) and continue with --resume, or choose another folder with --out.";
 
-    private static bool Readable(Action read)
+    private static void RunOne(CompareRun run, RunFolder folder, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console,
+        CancellationToken cancellation, bool firstRun)
     {
-        try
-        {
-            read();
-            return true;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static void RunOne(CompareRun run, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console, CancellationToken cancellation,
-        bool firstRun)
-    {
-        var folder = Path.Combine(outFolder, run.FolderName);
-        var checkpointPath = Checkpoint.PathIn(folder);
-        var metricsPath = Path.Combine(folder, MetricsFile.FileName);
-        var stepsPath = Path.Combine(folder, StepsFile.FileName);
         var config = run.Config;
         if (info is not null && info.CompletedEpochs >= run.Options.Epochs)
         {
@@ -339,44 +283,27 @@ internal static class CompareCommand
             return;
         }
 
-        using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data, checkpointPath);
-        IReadOnlyList<StepRow> earlierSteps = [];
-        if (info is not null)
+        using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data);
+        try
         {
-            try
-            {
-                trainer.LoadCheckpoint(checkpointPath);
-            }
-            catch (CheckpointException e)
-            {
-                throw new CommandFailedException(e.Message, e);
-            }
-
             // Steps beyond the checkpoint (written just before a checkpoint that a kill prevented) are dropped: they
             // are trained again.
-            earlierSteps = StepsUpTo(stepsPath, trainer.Steps, checkpointPath, folder);
-            Write(() =>
-            {
-                StepsFile.Write(stepsPath, earlierSteps);
-                MetricsFile.Write(metricsPath, trainer.History);
-            });
+            folder.Attach(trainer, info, recordSteps: config);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw e is CheckpointException ? new CommandFailedException(e.Message, e) : Failure(e, run, folder.FolderPath);
+        }
+
+        if (info is not null)
+        {
             console.WriteLine($"{prefix}resuming after epoch {trainer.CompletedEpochs} of {run.Options.Epochs} ({trainer.Steps:N0} steps done).");
         }
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{prefix}{config.Name}, {trainer.Model.parameters().Sum(p => p.numel()):N0} parameters; {trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
-        var recorder = RunRecorder.Follow(trainer, config, earlierSteps);
-        trainer.BatchEnded += (_, p) =>
-        {
-            if (p.Batch == p.BatchesPerEpoch)
-            {
-                // Before the trainer writes the epoch's checkpoint: steps.csv never lacks a step the checkpoint has.
-                StepsFile.Write(stepsPath, recorder.Steps);
-            }
-        };
         trainer.EpochEnded += (_, m) =>
         {
-            MetricsFile.Write(metricsPath, trainer.History);
             console.WriteLine(prefix + TrainCommand.EpochLine(m, run.Options.Epochs));
             AfterEpoch?.Invoke(run, m);
         };
@@ -384,8 +311,7 @@ internal static class CompareCommand
         try
         {
             TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(cancellation), prefix);
-            MetricsFile.Write(metricsPath, trainer.History);
-            StepsFile.Write(stepsPath, recorder.Steps);
+            folder.Finish(trainer);
         }
         catch (TrainingDivergedException e)
         {
@@ -406,29 +332,6 @@ internal static class CompareCommand
                     ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: free space or fix the folder, then continue with --resume."
                     : "no checkpoint was written: free space or fix the folder, then continue with --resume (the run starts again)."), e);
         }
-    }
-
-    /// <summary>The first <paramref name="count"/> steps of the run's steps file: it must hold at least as many as
-    /// the checkpoint (it is written before it).</summary>
-    private static IReadOnlyList<StepRow> StepsUpTo(string stepsPath, int count, string checkpointPath, string folder)
-    {
-        IReadOnlyList<StepRow> steps;
-        try
-        {
-            steps = File.Exists(stepsPath) ? StepsFile.Read(stepsPath) : [];
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}: the per-step losses of this run are lost; {MoveAway(folder)}", e);
-        }
-
-        if (steps.Count < count)
-        {
-            throw new CommandFailedException(
-                $"{stepsPath} holds {steps.Count:N0} steps but the checkpoint {checkpointPath} has {count:N0}: the per-step losses of this run are lost; {MoveAway(folder)}");
-        }
-
-        return steps.Take(count).ToList();
     }
 
     /// <summary>A run folder's <c>run.json</c> must name the network the comparison expects there (a plain network and a
@@ -473,14 +376,6 @@ internal static class CompareCommand
             return;
         }
 
-        var summary = new StringBuilder(SummaryHeader).Append('\n');
-        foreach (var (run, curves) in found)
-        {
-            var last = curves.Epochs[^1];
-            summary.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{run.Net},{run.Depth},{run.Seed},{curves.Epochs.Count},{last.TrainLoss:F6},{1 - last.TrainAccuracy:F6},{1 - last.TestAccuracy:F6}\n"));
-        }
-
         var runs = found.Select(x => x.Curves).ToList();
         var smoothing = Smoothing(runs);
         var title = $"Plain versus residual networks on Fashion-MNIST ({plan.Options.Epochs} epochs)";
@@ -495,7 +390,8 @@ internal static class CompareCommand
             title);
         Write(() =>
         {
-            AtomicFile.WriteAllText(Path.Combine(outFolder, SummaryFileName), summary.ToString());
+            CsvTable.Write(Path.Combine(outFolder, SummaryFileName), SummaryHeader, found, x =>
+                $"{x.Run.Net},{x.Run.Depth},{x.Run.Seed},{x.Curves.Epochs.Count},{x.Curves.Epochs[^1].TrainLoss:F6},{1 - x.Curves.Epochs[^1].TrainAccuracy:F6},{1 - x.Curves.Epochs[^1].TestAccuracy:F6}");
             AtomicFile.WriteAllText(Path.Combine(outFolder, ChartFileName), page);
         });
     }
@@ -503,20 +399,6 @@ internal static class CompareCommand
     /// <summary>The loss chart's moving average: 1% of the longest run's steps (at least 1), e.g. 8 steps for 10 epochs
     /// of the subset at batch 128.</summary>
     internal static int Smoothing(IReadOnlyList<RunCurves> runs) => Math.Max(1, (int)Math.Round(runs.Max(r => r.Steps.Count) / 100.0));
-
-    private static CheckpointInfo ReadInfo(string path, string folder)
-    {
-        try
-        {
-            return Checkpoint.ReadInfo(path);
-        }
-        catch (CheckpointException e)
-        {
-            // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
-            var problem = e.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.');
-            throw new CommandFailedException($"{problem}; {MoveAway(folder)}", e);
-        }
-    }
 
     /// <summary>Reads and checks <c>compare.json</c> as the command line checks its options (it is a file a user can
     /// edit); every message names the file.</summary>
@@ -549,9 +431,13 @@ internal static class CompareCommand
     /// <summary>Refuses a FIFO, a device or a socket where compare reads a file: reading a FIFO waits for a writer forever.</summary>
     private static void RefuseSpecialFile(string path)
     {
-        if (FileKind.NonRegular(path) is { } kind)
+        try
         {
-            throw new CommandFailedException($"{path} is {kind}, not a file compare wrote; remove it, or choose another folder with --out.");
+            RunFolder.RefuseSpecialFile(path);
+        }
+        catch (RunFolderException e)
+        {
+            throw new CommandFailedException($"{e.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e);
         }
     }
 

@@ -78,7 +78,6 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(test);
         CheckFits(options, train.Count, test.Count);
         Options = options;
-        NativeHeap.KeepFreedMemory();
 
         (_trainImages, _trainLabels) = Take(train, options.TrainImages);
         (_testImages, _testLabels) = Take(test, options.TestImages);
