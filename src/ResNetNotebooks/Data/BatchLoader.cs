@@ -36,7 +36,7 @@ namespace ResNetNotebooks.Data;
 /// }
 /// </code>
 /// </example>
-public sealed class BatchLoader : IEnumerable<ImageBatch>
+public sealed class BatchLoader : IBatchSource, IEnumerable<ImageBatch>
 {
     private readonly Tensor _images;
     private readonly Tensor _labels;
