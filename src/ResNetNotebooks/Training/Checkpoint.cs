@@ -149,8 +149,7 @@ public static class Checkpoint
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(info, Json));
         AtomicFile.Write(path, stream =>
         {
-            // The body is streamed through SHA-256 (never held in memory: a ResNet-18 checkpoint is about 85 MiB), then
-            // the header's length and checksum are filled in.
+            // The body is streamed through SHA-256 (never held in memory), then the header's length and checksum are filled in.
             stream.Write(Magic);
             stream.Write(new byte[HeaderLength - Magic.Length]);
             using var sha256 = SHA256.Create();

@@ -22,7 +22,7 @@ namespace ResNetNotebooks.Training;
 /// <see cref="LoadCheckpoint"/> on a new trainer with the same options continues with the numbers of an uninterrupted
 /// run. A <see cref="RunFolder"/> does this and keeps the metrics files beside it.</para>
 /// <para>The trainer owns the model and the optimizer, not the data. Memory and speed notes (garbage collection between
-/// batches, the evaluation pass before the first batch, the C allocator) are in <c>docs/lab-notes.md</c>.</para>
+/// batches, the evaluation pass before the first batch, the C allocator) are in <c>docs/training-lab-notes.md</c>.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -177,7 +177,7 @@ public sealed class Trainer : IDisposable
         {
             _evaluatedBeforeTraining = true;
             // One evaluation pass before the first batch, its result unused: evaluation's own native allocations are
-            // made before training's, so that epoch 2's peak memory does not end above epoch 1's (docs/lab-notes.md).
+            // made before training's, so that epoch 2's peak memory does not end above epoch 1's (docs/training-lab-notes.md).
             RunEvaluation((_, _) => { });
         }
 
