@@ -27,9 +27,6 @@ internal static class CompareCommand
     /// <summary>The plan's file name in the output folder.</summary>
     public const string PlanFileName = "compare.json";
 
-    /// <summary>The run description's file name in a run folder.</summary>
-    public const string RunFileName = "run.json";
-
     /// <summary>The charts' file name in the output folder.</summary>
     public const string ChartFileName = "comparison.html";
 
@@ -130,7 +127,7 @@ internal static class CompareCommand
 
             foreach (var folder in folders)
             {
-                folder.Clear(RunFileName);
+                folder.Clear(CompareFolder.RunFileName);
                 folder.RemoveWhenEmpty = true;
             }
         }
@@ -223,21 +220,19 @@ internal static class CompareCommand
     /// <returns>The run's checkpoint description, or null when it starts afresh.</returns>
     private static CheckpointInfo? Reconcile(CompareRun run, RunFolder folder, IAnsiConsole console)
     {
-        var runPath = Path.Combine(folder.FolderPath, RunFileName);
         var config = run.Config;
         CheckpointInfo? info;
         try
         {
             if (File.Exists(folder.CheckpointPath))
             {
-                RunFolder.RefuseSpecialFile(runPath);
-                CheckRunFile(runPath, run, config, folder.FolderPath);
+                CompareFolder.CheckRunFile(folder.FolderPath, config.Name, run.Seed);
             }
 
             info = folder.Reconcile(run.Options);
             if (info is null)
             {
-                AtomicFile.WriteAllText(runPath, JsonSerializer.Serialize(new RunFile(config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options), Json) + "\n");
+                CompareFolder.WriteRunFile(folder.FolderPath, config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -331,34 +326,6 @@ internal static class CompareCommand
                 (trainer.CheckpointedEpochs > 0
                     ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: free space or fix the folder, then continue with --resume."
                     : "no checkpoint was written: free space or fix the folder, then continue with --resume (the run starts again)."), e);
-        }
-    }
-
-    /// <summary>A run folder's <c>run.json</c> must name the network the comparison expects there (a plain network and a
-    /// ResNet of one depth have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
-    private static void CheckRunFile(string runPath, CompareRun run, ResNetConfig config, string folder)
-    {
-        if (!File.Exists(runPath))
-        {
-            throw new CommandFailedException(
-                $"{runPath} is missing, so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}");
-        }
-
-        RunFile? stored;
-        try
-        {
-            stored = JsonSerializer.Deserialize<RunFile>(File.ReadAllText(runPath), Json);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or IOException)
-        {
-            throw new CommandFailedException($"{runPath} cannot be read ({e.Message.TrimEnd('.')}), so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}", e);
-        }
-
-        if (stored is null || stored.Network != config.Name || stored.Seed != run.Seed)
-        {
-            throw new CommandFailedException(
-                $"{runPath} describes {stored?.Network ?? "nothing"} with seed {stored?.Seed.ToString(CultureInfo.InvariantCulture) ?? "?"}, but this folder is for {config.Name} with seed {run.Seed}; " +
-                MoveAway(folder));
         }
     }
 
@@ -469,7 +436,4 @@ internal static class CompareCommand
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
         }
     }
-
-    /// <summary>The contents of <c>run.json</c>.</summary>
-    private sealed record RunFile(string Network, bool Plain, int Depth, int Seed, TrainingOptions Options);
 }

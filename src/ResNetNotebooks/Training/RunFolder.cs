@@ -301,6 +301,10 @@ public enum RunFolderProblem
 
     /// <summary><c>steps.csv</c> lacks steps the checkpoint has, or cannot be read.</summary>
     StepsLost,
+
+    /// <summary>The description that tells which network the folder trains (<c>run.json</c>) is missing, unreadable
+    /// or names another run.</summary>
+    Undescribed,
 }
 
 /// <summary>A run folder cannot be used as asked. <see cref="Facts"/> says what was found; the message adds a fix for
