@@ -30,12 +30,6 @@ internal static class CompareCommand
     /// <summary>The charts' file name in the output folder.</summary>
     public const string ChartFileName = "comparison.html";
 
-    /// <summary>The summary's file name in the output folder.</summary>
-    public const string SummaryFileName = "summary.csv";
-
-    /// <summary>The summary's header: errors are fractions (1 − accuracy) of the last epoch.</summary>
-    public const string SummaryHeader = "network,depth,seed,epochs,final_train_loss,final_train_error,final_test_error";
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Called after each epoch's files are written (tests stop a run here, as a kill would).</summary>
@@ -120,7 +114,7 @@ internal static class CompareCommand
     {
         try
         {
-            foreach (var name in new[] { PlanFileName, SummaryFileName, ChartFileName })
+            foreach (var name in new[] { PlanFileName, CompareFolder.SummaryFileName, ChartFileName })
             {
                 File.Delete(Path.Combine(outFolder, name));
             }
@@ -206,9 +200,9 @@ internal static class CompareCommand
         }
 
         console.WriteLine();
-        console.WriteLine(File.ReadAllText(Path.Combine(outFolder, SummaryFileName)).TrimEnd());
+        console.WriteLine(File.ReadAllText(Path.Combine(outFolder, CompareFolder.SummaryFileName)).TrimEnd());
         console.WriteLine();
-        console.WriteLine($"Wrote {SummaryFileName}, {ChartFileName} and one folder per run to {outFolder}");
+        console.WriteLine($"Wrote {CompareFolder.SummaryFileName}, {ChartFileName} and one folder per run to {outFolder}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wall time: {wall.Elapsed.TotalSeconds:F1} s"));
         return CliApp.Ok;
     }
@@ -333,17 +327,15 @@ internal static class CompareCommand
     /// finished an epoch.</summary>
     private static void WriteResults(ComparePlan plan, string outFolder)
     {
-        var found = plan.Runs()
-            .Select(r => (Run: r, Curves: Read(() => CompareFolder.ReadRun(Path.Combine(outFolder, r.FolderName)))))
-            .Where(x => x.Curves is { Epochs.Count: > 0 })
-            .Select(x => (x.Run, Curves: x.Curves!))
+        var runs = plan.Runs()
+            .Select(r => Read(() => CompareFolder.ReadRun(Path.Combine(outFolder, r.FolderName))))
+            .OfType<RunCurves>().Where(c => c.Epochs.Count > 0)
             .ToList();
-        if (found.Count == 0)
+        if (runs.Count == 0)
         {
             return;
         }
 
-        var runs = found.Select(x => x.Curves).ToList();
         var smoothing = Smoothing(runs);
         var title = $"Plain versus residual networks on Fashion-MNIST ({plan.Options.Epochs} epochs)";
         var page = PlotlyHtml.Page(
@@ -357,8 +349,7 @@ internal static class CompareCommand
             title);
         Write(() =>
         {
-            CsvTable.Write(Path.Combine(outFolder, SummaryFileName), SummaryHeader, found, x =>
-                $"{x.Run.Net},{x.Run.Depth},{x.Run.Seed},{x.Curves.Epochs.Count},{x.Curves.Epochs[^1].TrainLoss:F6},{1 - x.Curves.Epochs[^1].TrainAccuracy:F6},{1 - x.Curves.Epochs[^1].TestAccuracy:F6}");
+            CompareFolder.WriteSummary(outFolder, runs);
             AtomicFile.WriteAllText(Path.Combine(outFolder, ChartFileName), page);
         });
     }

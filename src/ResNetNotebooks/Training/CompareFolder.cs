@@ -87,6 +87,18 @@ public static partial class CompareFolder
             Epochs: MetricsFile.Read(metricsPath));
     }
 
+    /// <summary>The summary's file name in a compare folder.</summary>
+    public const string SummaryFileName = "summary.csv";
+
+    /// <summary>The summary's header: errors are fractions (1 − accuracy) of the last epoch.</summary>
+    public const string SummaryHeader = "network,depth,seed,epochs,final_train_loss,final_train_error,final_test_error";
+
+    /// <summary>Writes <c>summary.csv</c> into <paramref name="folder"/>: one row per run with at least one epoch, in the
+    /// order given, its network ("plain" or "resnet"), depth, seed, epochs and last epoch's loss and errors.</summary>
+    public static void WriteSummary(string folder, IEnumerable<RunCurves> runs) =>
+        CsvTable.Write(Path.Combine(folder, SummaryFileName), SummaryHeader, runs.Where(r => r.Epochs.Count > 0), r =>
+            $"{(r.Plain ? "plain" : "resnet")},{r.Depth},{r.Seed},{r.Epochs.Count},{r.Epochs[^1].TrainLoss:F6},{1 - r.Epochs[^1].TrainAccuracy:F6},{1 - r.Epochs[^1].TestAccuracy:F6}");
+
     /// <summary>The file in a run folder that says which network it trains (a plain network and a ResNet of one depth
     /// have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
     public const string RunFileName = "run.json";
