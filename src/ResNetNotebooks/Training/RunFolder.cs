@@ -57,9 +57,6 @@ public sealed class RunFolder : IDisposable
     /// <summary>The per-step losses' path (<see cref="StepsFile.FileName"/>).</summary>
     public string StepsPath => Path.Combine(FolderPath, StepsFile.FileName);
 
-    /// <summary>Whether the folder existed before <see cref="Open"/>.</summary>
-    public bool Existed => _created is null;
-
     /// <summary>Remove the folder on <see cref="Dispose"/> when it is empty, even if it existed before (set by a caller
     /// that cleared it).</summary>
     public bool RemoveWhenEmpty { get; set; }
