@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ResNetNotebooks.Display;
@@ -28,17 +27,8 @@ internal static class CompareCommand
     /// <summary>The plan's file name in the output folder.</summary>
     public const string PlanFileName = "compare.json";
 
-    /// <summary>The run description's file name in a run folder.</summary>
-    public const string RunFileName = "run.json";
-
     /// <summary>The charts' file name in the output folder.</summary>
     public const string ChartFileName = "comparison.html";
-
-    /// <summary>The summary's file name in the output folder.</summary>
-    public const string SummaryFileName = "summary.csv";
-
-    /// <summary>The summary's header: errors are fractions (1 − accuracy) of the last epoch.</summary>
-    public const string SummaryHeader = "network,depth,seed,epochs,final_train_loss,final_train_error,final_test_error";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
@@ -52,50 +42,27 @@ internal static class CompareCommand
     /// comparison in the way, or an unreadable plan.</exception>
     public static (Func<int>? Run, string? UsageError) Prepare(CompareArguments arguments, IAnsiConsole console, CancellationToken stop = default)
     {
-        var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder);
-        var created = OutputFolder.FirstMissing(outFolder);
-        RunFolderLock folderLock;
+        var folder = TrainCommand.OpenFolder(Path.GetFullPath(arguments.Out ?? DefaultFolder), $"{CliApp.Name} compare");
         try
         {
-            WritableFolder.Ensure(outFolder, "The output folder");
-            folderLock = RunFolderLock.Acquire(outFolder, $"{CliApp.Name} compare");
-        }
-        catch (IOException e)
-        {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
-        }
-
-        // A command that fails leaves no empty folder it made behind.
-        void Release()
-        {
-            folderLock.Dispose();
-            OutputFolder.RemoveIfEmpty(outFolder, created);
-        }
-
-        try
-        {
-            var (plan, clear, usageError) = CheckFolder(arguments, outFolder);
+            var (plan, clear, usageError) = CheckFolder(arguments, folder.FolderPath);
             if (plan is null)
             {
-                Release();
+                folder.Dispose();
                 return (null, usageError);
             }
 
             return (() =>
             {
-                try
+                using (folder)
                 {
-                    return Run(plan, clear, arguments, outFolder, console, stop);
-                }
-                finally
-                {
-                    Release();
+                    return Run(plan, clear, arguments, folder.FolderPath, console, stop);
                 }
             }, null);
         }
         catch
         {
-            Release();
+            folder.Dispose();
             throw;
         }
     }
@@ -125,7 +92,7 @@ internal static class CompareCommand
             return (stored, false, null);
         }
 
-        var leftovers = RunFolders(outFolder).Where(f => File.Exists(Checkpoint.PathIn(f)) || File.Exists(Path.Combine(f, MetricsFile.FileName))).ToList();
+        var leftovers = RunFolders(outFolder).Where(RunFolder.HoldsResults).ToList();
         if (File.Exists(planPath) || leftovers.Count > 0)
         {
             if (!arguments.Overwrite)
@@ -142,23 +109,20 @@ internal static class CompareCommand
     }
 
     /// <summary>Removes what a comparison wrote (never other files): the plan, summary and chart, and in every run
-    /// folder its four files (the folder too when that leaves it empty). The caller holds every run folder's lock.</summary>
-    private static void Clear(string outFolder)
+    /// folder what its run wrote (the folder too when that leaves it empty).</summary>
+    private static void Clear(string outFolder, IEnumerable<RunFolder> folders)
     {
         try
         {
-            foreach (var name in new[] { PlanFileName, SummaryFileName, ChartFileName })
+            foreach (var name in new[] { PlanFileName, CompareFolder.SummaryFileName, ChartFileName })
             {
                 File.Delete(Path.Combine(outFolder, name));
             }
 
-            foreach (var folder in RunFolders(outFolder))
+            foreach (var folder in folders)
             {
-                foreach (var name in new[] { Checkpoint.FileName, MetricsFile.FileName, StepsFile.FileName, RunFileName })
-                {
-                    File.Delete(Path.Combine(folder, name));
-                }
-
+                folder.Clear(CompareFolder.RunFileName);
+                folder.RemoveWhenEmpty = true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -201,26 +165,17 @@ internal static class CompareCommand
         var folders = runs.Select(r => Path.Combine(outFolder, r.FolderName))
             .Concat(clear ? RunFolders(outFolder) : [])
             .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
-        var locks = new List<(RunFolderLock Lock, bool Existed)>();
+        var opened = new List<RunFolder>();
         try
         {
             foreach (var folder in folders)
             {
-                var existed = Directory.Exists(folder);
-                try
-                {
-                    locks.Add((RunFolderLock.Acquire(folder, $"{CliApp.Name} compare --out {outFolder}"), existed));
-                }
-                catch (IOException e)
-                {
-                    OutputFolder.RemoveIfEmpty(folder, existed ? null : folder);
-                    throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
-                }
+                opened.Add(TrainCommand.OpenFolder(folder, $"{CliApp.Name} compare --out {outFolder}"));
             }
 
             if (clear)
             {
-                Clear(outFolder);
+                Clear(outFolder, opened);
             }
 
             Write(() => AtomicFile.WriteAllText(Path.Combine(outFolder, PlanFileName), JsonSerializer.Serialize(plan, Json) + "\n"));
@@ -228,110 +183,88 @@ internal static class CompareCommand
             console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
             // Every run folder is checked (and its derived files repaired) before any training, so that a damaged file
             // is handled the same way whichever run it is in.
-            var found = runs.Select(r => Reconcile(r, outFolder, console)).ToList();
+            var runFolders = runs.Select(r => opened.First(f => f.FolderPath == Path.GetFullPath(Path.Combine(outFolder, r.FolderName)))).ToList();
+            var found = runs.Select((r, i) => Reconcile(r, runFolders[i], console)).ToList();
             for (var i = 0; i < runs.Count; i++)
             {
-                RunOne(runs[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
+                RunOne(runs[i], runFolders[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
                 WriteResults(plan, outFolder);
             }
         }
         finally
         {
-            foreach (var (folderLock, existed) in locks)
+            foreach (var folder in opened)
             {
-                folderLock.Dispose();
-                OutputFolder.RemoveIfEmpty(folderLock.Folder, existed && !clear ? null : folderLock.Folder);
+                folder.Dispose();
             }
         }
 
         console.WriteLine();
-        console.WriteLine(File.ReadAllText(Path.Combine(outFolder, SummaryFileName)).TrimEnd());
+        console.WriteLine(File.ReadAllText(Path.Combine(outFolder, CompareFolder.SummaryFileName)).TrimEnd());
         console.WriteLine();
-        console.WriteLine($"Wrote {SummaryFileName}, {ChartFileName} and one folder per run to {outFolder}");
+        console.WriteLine($"Wrote {CompareFolder.SummaryFileName}, {ChartFileName} and one folder per run to {outFolder}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wall time: {wall.Elapsed.TotalSeconds:F1} s"));
         return CliApp.Ok;
     }
 
-    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint:
-    /// <c>metrics.csv</c> is rewritten from the checkpoint's history (said when it was damaged), <c>steps.csv</c> is cut
-    /// to the checkpoint's steps; a folder without a checkpoint starts afresh. What cannot be repaired (the per-step
+    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint
+    /// (<see cref="RunFolder.Reconcile"/>; a damaged <c>metrics.csv</c> is said). What cannot be repaired (the per-step
     /// losses, the description that tells a plain network from a ResNet) stops the comparison with the same advice for
     /// every run, which never removes a finished run.</summary>
     /// <returns>The run's checkpoint description, or null when it starts afresh.</returns>
-    private static CheckpointInfo? Reconcile(CompareRun run, string outFolder, IAnsiConsole console)
+    private static CheckpointInfo? Reconcile(CompareRun run, RunFolder folder, IAnsiConsole console)
     {
-        var folder = Path.Combine(outFolder, run.FolderName);
-        var checkpointPath = Checkpoint.PathIn(folder);
-        var metricsPath = Path.Combine(folder, MetricsFile.FileName);
-        var stepsPath = Path.Combine(folder, StepsFile.FileName);
-        var runPath = Path.Combine(folder, RunFileName);
         var config = run.Config;
-        if (!File.Exists(checkpointPath))
+        CheckpointInfo? info;
+        try
         {
-            // Not started, or stopped before its first checkpoint: start afresh (a steps file without a checkpoint
-            // holds steps that no checkpoint has).
-            Write(() =>
+            if (File.Exists(folder.CheckpointPath))
             {
-                File.Delete(stepsPath);
-                File.Delete(metricsPath);
-                AtomicFile.WriteAllText(runPath, JsonSerializer.Serialize(new RunFile(config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options), Json) + "\n");
-            });
-            return null;
+                CompareFolder.CheckRunFile(folder.FolderPath, config.Name, run.Seed);
+            }
+
+            info = folder.Reconcile(run.Options);
+            if (info is null)
+            {
+                CompareFolder.WriteRunFile(folder.FolderPath, config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(e, run, folder.FolderPath);
         }
 
-        foreach (var path in new[] { metricsPath, stepsPath, runPath })
+        if (folder.MetricsRepaired)
         {
-            RefuseSpecialFile(path);
-        }
-
-        var info = ReadInfo(checkpointPath, folder);
-        CheckRunFile(runPath, run, config, folder);
-        if (info.Options != run.Options)
-        {
-            throw new CommandFailedException(
-                $"{checkpointPath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
-                MoveAway(folder));
-        }
-
-        var metricsDamaged = File.Exists(metricsPath) && !Readable(() => MetricsFile.Read(metricsPath));
-        var steps = StepsUpTo(stepsPath, info.OptimizerSteps, checkpointPath, folder);
-        Write(() =>
-        {
-            MetricsFile.Write(metricsPath, info.History);
-            StepsFile.Write(stepsPath, steps);
-        });
-        if (metricsDamaged)
-        {
-            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info.CompletedEpochs}).");
+            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info!.CompletedEpochs}).");
         }
 
         return info;
     }
 
+    /// <summary>A run folder's problem as the command's message: what was found and the fix a compare user can follow.</summary>
+    private static CommandFailedException Failure(Exception e, CompareRun run, string folder) => e switch
+    {
+        CommandFailedException failed => failed,
+        RunFolderException { Problem: RunFolderProblem.SpecialFile } f =>
+            new CommandFailedException($"{f.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e),
+        RunFolderException { Problem: RunFolderProblem.OtherSettings, Checkpoint: { } info } f =>
+            new CommandFailedException(
+                $"{f.FilePath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
+                MoveAway(folder), e),
+        RunFolderException f => new CommandFailedException($"{f.Facts}; {MoveAway(folder)}", e),
+        // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
+        CheckpointException c => new CommandFailedException($"{c.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.')}; {MoveAway(folder)}", e),
+        _ => new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e),
+    };
+
     /// <summary>The advice for a run folder whose files cannot be used: never a step that removes finished runs.</summary>
     private static string MoveAway(string folder) =>
         $"move {folder} away (that run is trained again; nothing else is lost) and continue with --resume, or choose another folder with --out.";
 
-    private static bool Readable(Action read)
+    private static void RunOne(CompareRun run, RunFolder folder, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console,
+        CancellationToken cancellation, bool firstRun)
     {
-        try
-        {
-            read();
-            return true;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static void RunOne(CompareRun run, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console, CancellationToken cancellation,
-        bool firstRun)
-    {
-        var folder = Path.Combine(outFolder, run.FolderName);
-        var checkpointPath = Checkpoint.PathIn(folder);
-        var metricsPath = Path.Combine(folder, MetricsFile.FileName);
-        var stepsPath = Path.Combine(folder, StepsFile.FileName);
         var config = run.Config;
         if (info is not null && info.CompletedEpochs >= run.Options.Epochs)
         {
@@ -339,44 +272,27 @@ internal static class CompareCommand
             return;
         }
 
-        using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data, checkpointPath);
-        IReadOnlyList<StepRow> earlierSteps = [];
-        if (info is not null)
+        using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data);
+        try
         {
-            try
-            {
-                trainer.LoadCheckpoint(checkpointPath);
-            }
-            catch (CheckpointException e)
-            {
-                throw new CommandFailedException(e.Message, e);
-            }
-
             // Steps beyond the checkpoint (written just before a checkpoint that a kill prevented) are dropped: they
             // are trained again.
-            earlierSteps = StepsUpTo(stepsPath, trainer.Steps, checkpointPath, folder);
-            Write(() =>
-            {
-                StepsFile.Write(stepsPath, earlierSteps);
-                MetricsFile.Write(metricsPath, trainer.History);
-            });
+            folder.Attach(trainer, info, recordSteps: config);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw e is CheckpointException ? new CommandFailedException(e.Message, e) : Failure(e, run, folder.FolderPath);
+        }
+
+        if (info is not null)
+        {
             console.WriteLine($"{prefix}resuming after epoch {trainer.CompletedEpochs} of {run.Options.Epochs} ({trainer.Steps:N0} steps done).");
         }
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{prefix}{config.Name}, {trainer.Model.parameters().Sum(p => p.numel()):N0} parameters; {trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
-        var recorder = RunRecorder.Follow(trainer, config, earlierSteps);
-        trainer.BatchEnded += (_, p) =>
-        {
-            if (p.Batch == p.BatchesPerEpoch)
-            {
-                // Before the trainer writes the epoch's checkpoint: steps.csv never lacks a step the checkpoint has.
-                StepsFile.Write(stepsPath, recorder.Steps);
-            }
-        };
         trainer.EpochEnded += (_, m) =>
         {
-            MetricsFile.Write(metricsPath, trainer.History);
             console.WriteLine(prefix + TrainCommand.EpochLine(m, run.Options.Epochs));
             AfterEpoch?.Invoke(run, m);
         };
@@ -384,8 +300,7 @@ internal static class CompareCommand
         try
         {
             TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(cancellation), prefix);
-            MetricsFile.Write(metricsPath, trainer.History);
-            StepsFile.Write(stepsPath, recorder.Steps);
+            folder.Finish(trainer);
         }
         catch (TrainingDivergedException e)
         {
@@ -408,80 +323,19 @@ internal static class CompareCommand
         }
     }
 
-    /// <summary>The first <paramref name="count"/> steps of the run's steps file: it must hold at least as many as
-    /// the checkpoint (it is written before it).</summary>
-    private static IReadOnlyList<StepRow> StepsUpTo(string stepsPath, int count, string checkpointPath, string folder)
-    {
-        IReadOnlyList<StepRow> steps;
-        try
-        {
-            steps = File.Exists(stepsPath) ? StepsFile.Read(stepsPath) : [];
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}: the per-step losses of this run are lost; {MoveAway(folder)}", e);
-        }
-
-        if (steps.Count < count)
-        {
-            throw new CommandFailedException(
-                $"{stepsPath} holds {steps.Count:N0} steps but the checkpoint {checkpointPath} has {count:N0}: the per-step losses of this run are lost; {MoveAway(folder)}");
-        }
-
-        return steps.Take(count).ToList();
-    }
-
-    /// <summary>A run folder's <c>run.json</c> must name the network the comparison expects there (a plain network and a
-    /// ResNet of one depth have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
-    private static void CheckRunFile(string runPath, CompareRun run, ResNetConfig config, string folder)
-    {
-        if (!File.Exists(runPath))
-        {
-            throw new CommandFailedException(
-                $"{runPath} is missing, so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}");
-        }
-
-        RunFile? stored;
-        try
-        {
-            stored = JsonSerializer.Deserialize<RunFile>(File.ReadAllText(runPath), Json);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or IOException)
-        {
-            throw new CommandFailedException($"{runPath} cannot be read ({e.Message.TrimEnd('.')}), so the checkpoint beside it cannot be told apart from another network's; {MoveAway(folder)}", e);
-        }
-
-        if (stored is null || stored.Network != config.Name || stored.Seed != run.Seed)
-        {
-            throw new CommandFailedException(
-                $"{runPath} describes {stored?.Network ?? "nothing"} with seed {stored?.Seed.ToString(CultureInfo.InvariantCulture) ?? "?"}, but this folder is for {config.Name} with seed {run.Seed}; " +
-                MoveAway(folder));
-        }
-    }
-
     /// <summary>Writes <c>summary.csv</c> and <c>comparison.html</c> from the runs of <paramref name="plan"/> that have
     /// finished an epoch.</summary>
     private static void WriteResults(ComparePlan plan, string outFolder)
     {
-        var found = plan.Runs()
-            .Select(r => (Run: r, Curves: Read(() => CompareFolder.ReadRun(Path.Combine(outFolder, r.FolderName)))))
-            .Where(x => x.Curves is { Epochs.Count: > 0 })
-            .Select(x => (x.Run, Curves: x.Curves!))
+        var runs = plan.Runs()
+            .Select(r => Read(() => CompareFolder.ReadRun(Path.Combine(outFolder, r.FolderName))))
+            .OfType<RunCurves>().Where(c => c.Epochs.Count > 0)
             .ToList();
-        if (found.Count == 0)
+        if (runs.Count == 0)
         {
             return;
         }
 
-        var summary = new StringBuilder(SummaryHeader).Append('\n');
-        foreach (var (run, curves) in found)
-        {
-            var last = curves.Epochs[^1];
-            summary.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{run.Net},{run.Depth},{run.Seed},{curves.Epochs.Count},{last.TrainLoss:F6},{1 - last.TrainAccuracy:F6},{1 - last.TestAccuracy:F6}\n"));
-        }
-
-        var runs = found.Select(x => x.Curves).ToList();
         var smoothing = Smoothing(runs);
         var title = $"Plain versus residual networks on Fashion-MNIST ({plan.Options.Epochs} epochs)";
         var page = PlotlyHtml.Page(
@@ -495,7 +349,7 @@ internal static class CompareCommand
             title);
         Write(() =>
         {
-            AtomicFile.WriteAllText(Path.Combine(outFolder, SummaryFileName), summary.ToString());
+            CompareFolder.WriteSummary(outFolder, runs);
             AtomicFile.WriteAllText(Path.Combine(outFolder, ChartFileName), page);
         });
     }
@@ -503,20 +357,6 @@ internal static class CompareCommand
     /// <summary>The loss chart's moving average: 1% of the longest run's steps (at least 1), e.g. 8 steps for 10 epochs
     /// of the subset at batch 128.</summary>
     internal static int Smoothing(IReadOnlyList<RunCurves> runs) => Math.Max(1, (int)Math.Round(runs.Max(r => r.Steps.Count) / 100.0));
-
-    private static CheckpointInfo ReadInfo(string path, string folder)
-    {
-        try
-        {
-            return Checkpoint.ReadInfo(path);
-        }
-        catch (CheckpointException e)
-        {
-            // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
-            var problem = e.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.');
-            throw new CommandFailedException($"{problem}; {MoveAway(folder)}", e);
-        }
-    }
 
     /// <summary>Reads and checks <c>compare.json</c> as the command line checks its options (it is a file a user can
     /// edit); every message names the file.</summary>
@@ -549,9 +389,13 @@ internal static class CompareCommand
     /// <summary>Refuses a FIFO, a device or a socket where compare reads a file: reading a FIFO waits for a writer forever.</summary>
     private static void RefuseSpecialFile(string path)
     {
-        if (FileKind.NonRegular(path) is { } kind)
+        try
         {
-            throw new CommandFailedException($"{path} is {kind}, not a file compare wrote; remove it, or choose another folder with --out.");
+            RunFolder.RefuseSpecialFile(path);
+        }
+        catch (RunFolderException e)
+        {
+            throw new CommandFailedException($"{e.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e);
         }
     }
 
@@ -583,7 +427,4 @@ internal static class CompareCommand
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
         }
     }
-
-    /// <summary>The contents of <c>run.json</c>.</summary>
-    private sealed record RunFile(string Network, bool Plain, int Depth, int Seed, TrainingOptions Options);
 }

@@ -32,101 +32,78 @@ internal static class TrainCommand
     public static (Func<int>? Run, string? UsageError) Prepare(TrainArguments arguments, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel,
         CancellationToken stop = default)
     {
-        var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile));
-        var created = OutputFolder.FirstMissing(outFolder);
-        RunFolderLock folderLock;
+        var folder = OpenFolder(Path.GetFullPath(arguments.Out ?? DefaultFolder(arguments.Options.Profile)), $"{CliApp.Name} train");
         try
         {
-            WritableFolder.Ensure(outFolder, "The output folder");
-            folderLock = RunFolderLock.Acquire(outFolder, $"{CliApp.Name} train");
-        }
-        catch (IOException e)
-        {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
-        }
-
-        // A command that fails leaves no empty folder it made behind.
-        void Release()
-        {
-            folderLock.Dispose();
-            OutputFolder.RemoveIfEmpty(outFolder, created);
-        }
-
-        try
-        {
-            var (resumeFrom, usageError) = CheckFolder(arguments, outFolder);
-            if (usageError is not null)
+            var resumeFrom = Start(folder, arguments.Resume ? RunStart.Resume : arguments.Overwrite ? RunStart.Overwrite : RunStart.New);
+            // Only the options given are compared (a resumed run keeps the checkpoint's settings, its precision too).
+            if (resumeFrom is not null && arguments.ApplyGiven(resumeFrom.Options) is var asked && resumeFrom.Options != asked)
             {
-                Release();
-                return (null, usageError);
+                folder.Dispose();
+                return (null,
+                    $"--resume continues the run in {folder.FolderPath} with the settings it was started with, but the options given differ: " +
+                    $"{string.Join("; ", resumeFrom.Options.Differences(asked, "checkpoint", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
             }
 
             return (() =>
             {
-                try
+                using (folder)
                 {
-                    return Run(arguments, resumeFrom, outFolder, console, createModel, stop);
-                }
-                finally
-                {
-                    Release();
+                    return Run(arguments, resumeFrom, folder, console, createModel, stop);
                 }
             }, null);
         }
         catch
         {
-            Release();
+            folder.Dispose();
             throw;
         }
     }
 
-    private static (CheckpointInfo? ResumeFrom, string? UsageError) CheckFolder(TrainArguments arguments, string outFolder)
+    /// <summary>Opens and locks a run folder; a folder that cannot be written or is in use is a command failure.</summary>
+    internal static RunFolder OpenFolder(string path, string holder)
     {
-        var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
-        CheckpointInfo? resumeFrom = null;
-        if (FileKind.NonRegular(checkpointPath) is { } kind)
+        try
         {
-            // Reading a FIFO would wait for a writer forever; replacing it would hide whatever made it.
-            throw new CommandFailedException($"{checkpointPath} is {kind}, not a checkpoint file; remove it, or choose another folder with --out.");
+            return RunFolder.Open(path, holder, "The output folder");
         }
-
-        if (arguments.Resume)
+        catch (IOException e)
         {
-            if (!File.Exists(checkpointPath))
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+        }
+    }
+
+    /// <summary>The folder's start with the CLI's advice: the options that resume, replace or move the run.</summary>
+    private static CheckpointInfo? Start(RunFolder folder, RunStart start)
+    {
+        try
+        {
+            return folder.Start(start);
+        }
+        catch (RunFolderException e)
+        {
+            throw new CommandFailedException(e.Problem switch
             {
-                throw new CommandFailedException($"--resume: there is no checkpoint to continue in {outFolder} (looked for {Checkpoint.FileName}). Start the run without --resume.");
-            }
-
-            resumeFrom = ReadInfo(checkpointPath);
-            // Only the options given are compared (a resumed run keeps the checkpoint's settings, its precision too).
-            var asked = arguments.ApplyGiven(resumeFrom.Options);
-            if (resumeFrom.Options != asked)
-            {
-                return (null,
-                    $"--resume continues the run in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", resumeFrom.Options.Differences(asked, "checkpoint", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
-            }
+                RunFolderProblem.SpecialFile => $"{e.Facts}, not a checkpoint file; remove it, or choose another folder with --out.",
+                RunFolderProblem.NothingToResume => $"--resume: {e.Facts}. Start the run without --resume.",
+                _ => $"{e.Facts}. Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.",
+            }, e);
         }
-        else if (File.Exists(checkpointPath) && !arguments.Overwrite)
+        catch (CheckpointException e)
         {
-            var existing = ReadInfo(checkpointPath);
-            throw new CommandFailedException(
-                $"{outFolder} already holds a checkpoint (epoch {existing.CompletedEpochs} of {existing.Options.Epochs}, profile {existing.Options.Profile}). " +
-                "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
+            throw new CommandFailedException(e.Message, e);
         }
-
-        return (resumeFrom, null);
     }
 
     /// <summary>Called after each epoch's files are written (tests stop a run here, as a signal would).</summary>
     internal static Action<EpochMetrics>? AfterEpoch { get; set; }
 
-    private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, string outFolder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel,
+    private static int Run(TrainArguments arguments, CheckpointInfo? resumeFrom, RunFolder folder, IAnsiConsole console, Func<nn.Module<Tensor, Tensor>> createModel,
         CancellationToken stop)
     {
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
-        var checkpointPath = Path.Combine(outFolder, Checkpoint.FileName);
+        var outFolder = folder.FolderPath;
         var options = resumeFrom?.Options
             ?? (arguments.AutoPrecision ? arguments.Options with { Precision = PrecisionChoice.Auto(arguments.Options.ImageSize) } : arguments.Options);
         var cpu = CpuFeatures.Current;
@@ -144,18 +121,10 @@ internal static class TrainCommand
         }
 
         using var data = LoadData(options);
-        using var trainer = CreateTrainer(options, createModel, data, checkpointPath);
+        using var trainer = CreateTrainer(options, createModel, data);
+        Attach(folder, trainer, resumeFrom);
         if (resumeFrom is not null)
         {
-            try
-            {
-                trainer.LoadCheckpoint(checkpointPath);
-            }
-            catch (CheckpointException e)
-            {
-                throw new CommandFailedException(e.Message, e);
-            }
-
             console.WriteLine($"Resuming after epoch {trainer.CompletedEpochs} of {options.Epochs} ({trainer.Steps:N0} steps done).");
         }
 
@@ -167,8 +136,7 @@ internal static class TrainCommand
         var curves = TrainingCurves.Record(trainer, resumeFrom is null ? [] : ReadPoints(pointsPath, trainer.CompletedEpochs, console));
         trainer.EpochEnded += (_, m) =>
         {
-            MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
-            AtomicFile.WriteAllText(pointsPath, FormatPoints(curves));
+            WritePoints(pointsPath, curves);
             console.WriteLine(EpochLine(m, options.Epochs));
             AfterEpoch?.Invoke(m);
         };
@@ -179,9 +147,7 @@ internal static class TrainCommand
 
             var chartPath = Path.Combine(outFolder, ChartFileName);
             AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
-            // Once more from the history: after a resume with no epoch left (a crash between the last checkpoint and its
-            // metrics row), the file would otherwise lack the last epoch.
-            MetricsFile.Write(Path.Combine(outFolder, MetricsFile.FileName), trainer.History);
+            folder.Finish(trainer);
         }
         catch (TrainingDivergedException e)
         {
@@ -259,16 +225,9 @@ internal static class TrainCommand
 
     private const string PointsHeader = "epoch,train_loss,train_accuracy";
 
-    private static string FormatPoints(TrainingCurves curves)
-    {
-        var csv = new System.Text.StringBuilder(PointsHeader).Append('\n');
-        for (var i = 0; i < curves.TrainLoss.Count; i++)
-        {
-            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{curves.TrainLoss[i].Epoch:R},{curves.TrainLoss[i].Value:R},{curves.TrainAccuracy[i].Value:R}\n"));
-        }
-
-        return csv.ToString();
-    }
+    private static void WritePoints(string path, TrainingCurves curves) =>
+        CsvTable.Write(path, PointsHeader, Enumerable.Range(0, curves.TrainLoss.Count),
+            i => $"{curves.TrainLoss[i].Epoch:R},{curves.TrainLoss[i].Value:R},{curves.TrainAccuracy[i].Value:R}");
 
     /// <summary>The training points of the first <paramref name="epochs"/> epochs from <paramref name="path"/>; none
     /// (the chart then has one point per earlier epoch, from the checkpoint's metrics) when it is missing or damaged.</summary>
@@ -281,18 +240,9 @@ internal static class TrainCommand
 
         try
         {
-            var lines = File.ReadAllLines(path);
-            if (lines.Length == 0 || lines[0] != PointsHeader)
-            {
-                throw new FormatException($"the first line is not {PointsHeader}");
-            }
-
-            return lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
-                .Select(c => (double.Parse(c[0], CultureInfo.InvariantCulture), double.Parse(c[1], CultureInfo.InvariantCulture), double.Parse(c[2], CultureInfo.InvariantCulture)))
-                .Where(p => p.Item1 <= epochs)
-                .ToList();
+            return CsvTable.Read<(double Epoch, double Loss, double Accuracy)>(path, PointsHeader, (c, _) => (c.Double(0), c.Double(1), c.Double(2))).Where(p => p.Item1 <= epochs).ToList();
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             console.WriteLine($"Note: {path} cannot be read ({e.Message.TrimEnd('.')}); the chart shows one point per epoch before the resume.");
             return [];
@@ -330,11 +280,11 @@ internal static class TrainCommand
 
     /// <summary>The trainer; settings that do not fit the data (fewer images than one batch with drop-last, more
     /// images than there are, too many steps) are a usage error.</summary>
-    internal static Trainer CreateTrainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, TrainTestData data, string checkpointPath)
+    internal static Trainer CreateTrainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, TrainTestData data)
     {
         try
         {
-            return new Trainer(options, createModel, data.Train, data.Test) { CheckpointPath = checkpointPath };
+            return new Trainer(options, createModel, data.Train, data.Test);
         }
         catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
         {
@@ -366,15 +316,21 @@ internal static class TrainCommand
         return cut < 0 ? message : $"{message[..cut]} Fix: {fix}";
     }
 
-    private static CheckpointInfo ReadInfo(string path)
+    /// <summary>The folder follows the trainer (<see cref="RunFolder.Attach"/>); a checkpoint that cannot be loaded
+    /// is a command failure.</summary>
+    internal static void Attach(RunFolder folder, Trainer trainer, CheckpointInfo? resumeFrom, ResNetConfig? recordSteps = null)
     {
         try
         {
-            return Checkpoint.ReadInfo(path);
+            folder.Attach(trainer, resumeFrom, recordSteps);
         }
         catch (CheckpointException e)
         {
             throw new CommandFailedException(e.Message, e);
+        }
+        catch (IOException e) when (e is not RunFolderException)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
         }
     }
 

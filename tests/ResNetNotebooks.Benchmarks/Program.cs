@@ -35,6 +35,7 @@ var only = ArgText("--columns")?.Split(',').ToHashSet(); // e.g. "trainer fp32,b
 var bareGc = args.Contains("--bare-gc");
 
 TorchNative.EnsureLoadable();
+NativeHeap.KeepFreedMemory();
 Compute.SetThreads(threads);
 var cpu = CpuFeatures.Current;
 Console.WriteLine($"CPU: {CpuModel()}; flags: {cpu}; {Environment.ProcessorCount} logical cores; {get_num_threads()} torch threads; {Compute.Device}");

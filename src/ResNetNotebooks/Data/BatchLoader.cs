@@ -10,20 +10,13 @@ namespace ResNetNotebooks.Data;
 /// converted to float32 and divided by 255 (torchvision's <c>ToTensor</c>, no normalisation), and optionally resized.
 /// </summary>
 /// <remarks>
-/// <para><b>Order.</b> Without shuffling, every epoch is in stored order. With shuffling, epoch e uses the permutation
-/// drawn by a Fisher–Yates (Durstenfeld) shuffle of 0..N−1 (for i from N−1 down to 1, swap i with
-/// <c>random.Next(i + 1)</c>), where <c>random = new System.Random(s)</c> and s is a 31-bit seed mixed from
-/// (<see cref="Seed"/>, e) by SplitMix64. So every epoch has a different order, the same seed gives the same
-/// sequence of orders, and <see cref="Order"/> tells the order of any epoch without running the ones before.</para>
-/// <para><b>Epochs.</b> <c>foreach</c> over the loader runs the next epoch (0, 1, 2, ...: <see cref="NextEpoch"/>),
-/// as PyTorch's loader draws a new order per <c>for</c> loop; <see cref="Epoch"/> runs a given epoch.</para>
-/// <para><b>Last batch.</b> Kept when smaller than <see cref="BatchSize"/> (as in d2l) unless <see cref="DropLast"/>.</para>
-/// <para><b>Resizing.</b> <see cref="Resize"/> resizes each batch with bilinear interpolation
-/// (<c>interpolate</c>, <c>align_corners: false</c>). d2l resizes the uint8 PIL image before <c>ToTensor</c>; here the
-/// float values are not rounded to multiples of 1/255, a difference below 0.002 per pixel.</para>
-/// <para><b>Ownership.</b> The loader does not own the source tensors (the dataset does: keep it alive while batches
-/// are drawn). Each <see cref="ImageBatch"/> holds new tensors that the caller disposes; created inside a dispose
-/// scope, they belong to it.</para>
+/// <para>Without shuffling every epoch is in stored order; with shuffling, epoch e has its own order drawn from
+/// (<see cref="Seed"/>, e), so <see cref="Order"/> tells any epoch's order without running the ones before.
+/// <c>foreach</c> runs the next epoch (<see cref="NextEpoch"/>), as PyTorch's loader draws a new order per loop;
+/// <see cref="Epoch"/> runs a given one. The algorithm and the resize's difference from d2l:
+/// <c>docs/training-lab-notes.md</c>.</para>
+/// <para>The loader does not own the source tensors; each <see cref="ImageBatch"/> holds new tensors that the caller
+/// disposes (inside a dispose scope, they belong to it).</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -36,7 +29,7 @@ namespace ResNetNotebooks.Data;
 /// }
 /// </code>
 /// </example>
-public sealed class BatchLoader : IEnumerable<ImageBatch>
+public sealed class BatchLoader : IBatchSource, IEnumerable<ImageBatch>
 {
     private readonly Tensor _images;
     private readonly Tensor _labels;

@@ -22,8 +22,7 @@ public sealed record TorchNativeReport(
 /// <item>The package's own <c>libc10</c>, <c>libtorch_cpu</c>, <c>libtorch</c> and <c>libLibTorchSharp</c> are loaded
 /// by full path, so a system-wide libtorch on the loader path (Debian's libtorch-dev) is never picked up by name.</item>
 /// </list>
-/// Windows and macOS need neither step: there it only reports. It also tunes the C library's allocator for training
-/// (<see cref="NativeHeap.KeepFreedMemory"/>).
+/// Windows and macOS need neither step: there it only reports.
 /// </summary>
 public static class TorchNative
 {
@@ -42,7 +41,6 @@ public static class TorchNative
     {
         lock (Gate)
         {
-            NativeHeap.KeepFreedMemory();
             return _report ??= Prepare();
         }
     }

@@ -10,6 +10,7 @@ namespace ResNetNotebooks.Notebooks;
 /// <list type="number">
 /// <item>the FSharp.Core redirect Plotly.NET 6 needs inside the kernel (<see cref="FSharpCoreRedirect"/>);</item>
 /// <item>TorchSharp's native libraries made loadable and loaded (<see cref="TorchNative"/>);</item>
+/// <item>the C allocator tuned for training (<see cref="NativeHeap.KeepFreedMemory"/>);</item>
 /// <item>a fixed seed and the thread count (<see cref="Compute"/>);</item>
 /// <item>formatters for tensors, shapes, charts and tables (<see cref="NotebookFormatters"/>);</item>
 /// <item>plotly.js, emitted once into the page so that charts draw offline (<see cref="PlotlyHtml"/>).</item>
@@ -45,6 +46,7 @@ public static class NotebookSetup
             throw;
         }
 
+        NativeHeap.KeepFreedMemory();
         Compute.SetThreads(threads);
         Compute.Seed(seed);
         RegisterFormattersAndScript();

@@ -149,22 +149,24 @@ public static class Checkpoint
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(info, Json));
         AtomicFile.Write(path, stream =>
         {
-            // The body is streamed through the hash (never held in memory: a ResNet-18 checkpoint is about 85 MiB and
-            // the trainer's peak memory is measured), then the header's length and checksum are filled in.
+            // The body is streamed through SHA-256 (never held in memory), then the header's length and checksum are filled in.
             stream.Write(Magic);
             stream.Write(new byte[HeaderLength - Magic.Length]);
-            using var hashing = new HashingStream(stream);
+            using var sha256 = SHA256.Create();
+            using (var hashing = new CryptoStream(stream, sha256, CryptoStreamMode.Write, leaveOpen: true))
             using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(json.Length);
                 writer.Write(json);
                 model.save(writer);
                 optimizer.save_state_dict(writer);
+                writer.Flush();
+                hashing.FlushFinalBlock();
             }
 
             Span<byte> lengthAndHash = stackalloc byte[HeaderLength - Magic.Length];
-            BinaryPrimitives.WriteInt64LittleEndian(lengthAndHash, hashing.Length);
-            hashing.Hash().CopyTo(lengthAndHash[sizeof(long)..]);
+            BinaryPrimitives.WriteInt64LittleEndian(lengthAndHash, stream.Position - HeaderLength);
+            sha256.Hash!.CopyTo(lengthAndHash[sizeof(long)..]);
             stream.Seek(Magic.Length, SeekOrigin.Begin);
             stream.Write(lengthAndHash);
             stream.Seek(0, SeekOrigin.End);
@@ -294,45 +296,6 @@ public static class Checkpoint
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not CheckpointException)
         {
             throw new CheckpointException(path, $"{path} cannot be read: {e.Message.TrimEnd('.')}.", e);
-        }
-    }
-
-    /// <summary>A write-only stream that passes everything to another stream and hashes it (SHA-256) on the way.</summary>
-    private sealed class HashingStream(Stream inner) : Stream
-    {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private long _length;
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => _length;
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-        public byte[] Hash() => _hash.GetHashAndReset();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _hash.AppendData(buffer);
-            inner.Write(buffer);
-            _length += buffer.Length;
-        }
-
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _hash.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Training;
 
@@ -83,6 +86,64 @@ public static partial class CompareFolder
             Steps: File.Exists(stepsPath) ? StepsFile.Read(stepsPath) : [],
             Epochs: MetricsFile.Read(metricsPath));
     }
+
+    /// <summary>The summary's file name in a compare folder.</summary>
+    public const string SummaryFileName = "summary.csv";
+
+    /// <summary>The summary's header: errors are fractions (1 − accuracy) of the last epoch.</summary>
+    public const string SummaryHeader = "network,depth,seed,epochs,final_train_loss,final_train_error,final_test_error";
+
+    /// <summary>Writes <c>summary.csv</c> into <paramref name="folder"/>: one row per run with at least one epoch, in the
+    /// order given, its network ("plain" or "resnet"), depth, seed, epochs and last epoch's loss and errors.</summary>
+    public static void WriteSummary(string folder, IEnumerable<RunCurves> runs) =>
+        CsvTable.Write(Path.Combine(folder, SummaryFileName), SummaryHeader, runs.Where(r => r.Epochs.Count > 0), r =>
+            $"{(r.Plain ? "plain" : "resnet")},{r.Depth},{r.Seed},{r.Epochs.Count},{r.Epochs[^1].TrainLoss:F6},{1 - r.Epochs[^1].TrainAccuracy:F6},{1 - r.Epochs[^1].TestAccuracy:F6}");
+
+    /// <summary>The file in a run folder that says which network it trains (a plain network and a ResNet of one depth
+    /// have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
+    public const string RunFileName = "run.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Writes <c>run.json</c> into <paramref name="runFolder"/>: the network's name (e.g. "plain-20"), whether it
+    /// is plain, its depth, the seed and the settings.</summary>
+    public static void WriteRunFile(string runFolder, string network, bool plain, int depth, int seed, TrainingOptions options) =>
+        AtomicFile.WriteAllText(Path.Combine(runFolder, RunFileName),
+            JsonSerializer.Serialize(new RunFile(network, plain, depth, seed, options), Json) + "\n");
+
+    /// <summary>Checks that <c>run.json</c> in <paramref name="runFolder"/> names <paramref name="network"/> and
+    /// <paramref name="seed"/>.</summary>
+    /// <exception cref="RunFolderException">It is missing, unreadable, a special file or describes another run.</exception>
+    public static void CheckRunFile(string runFolder, string network, int seed)
+    {
+        var runPath = Path.Combine(runFolder, RunFileName);
+        RunFolder.RefuseSpecialFile(runPath);
+        if (!File.Exists(runPath))
+        {
+            throw new RunFolderException(RunFolderProblem.Undescribed, runPath,
+                $"{runPath} is missing, so the checkpoint beside it cannot be told apart from another network's");
+        }
+
+        RunFile? stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<RunFile>(File.ReadAllText(runPath), Json);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or IOException)
+        {
+            throw new RunFolderException(RunFolderProblem.Undescribed, runPath,
+                $"{runPath} cannot be read ({e.Message.TrimEnd('.')}), so the checkpoint beside it cannot be told apart from another network's", inner: e);
+        }
+
+        if (stored is null || stored.Network != network || stored.Seed != seed)
+        {
+            throw new RunFolderException(RunFolderProblem.Undescribed, runPath,
+                $"{runPath} describes {stored?.Network ?? "nothing"} with seed {stored?.Seed.ToString(CultureInfo.InvariantCulture) ?? "?"}, but this folder is for {network} with seed {seed}");
+        }
+    }
+
+    /// <summary>The contents of <c>run.json</c>.</summary>
+    private sealed record RunFile(string Network, bool Plain, int Depth, int Seed, TrainingOptions Options);
 
     [GeneratedRegex(@"^(?<name>(?<kind>plain|ResNet)-(?<depth>[0-9]{1,4}))-seed(?<seed>-?[0-9]{1,10})$", RegexOptions.CultureInvariant)]
     private static partial Regex RunFolderPattern();

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using ResNetNotebooks.Native;
-
 namespace ResNetNotebooks.Training;
 
 /// <summary>One row of <c>metrics.csv</c>.</summary>
@@ -26,58 +22,17 @@ public static class MetricsFile
     public const string Header = "epoch,train_loss,train_acc,test_acc,examples_per_sec";
 
     /// <summary>The CSV text of <paramref name="history"/>.</summary>
-    public static string Format(IEnumerable<EpochMetrics> history)
-    {
-        ArgumentNullException.ThrowIfNull(history);
-        var csv = new StringBuilder(Header).Append('\n');
-        foreach (var m in history)
-        {
-            csv.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{m.Epoch},{m.TrainLoss:F6},{m.TrainAccuracy:F6},{m.TestAccuracy:F6},{m.ExamplesPerSecond:F1}\n"));
-        }
-
-        return csv.ToString();
-    }
+    public static string Format(IEnumerable<EpochMetrics> history) => CsvTable.Format(Header, history, Row);
 
     /// <summary>Writes <paramref name="history"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, IEnumerable<EpochMetrics> history) => AtomicFile.WriteAllText(path, Format(history));
+    public static void Write(string path, IEnumerable<EpochMetrics> history) => CsvTable.Write(path, Header, history, Row);
 
     /// <summary>Reads a metrics file.</summary>
     /// <exception cref="InvalidDataException">The header is not <see cref="Header"/> or a row is malformed; the
     /// message names the line.</exception>
-    public static IReadOnlyList<MetricsRow> Read(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != Header)
-        {
-            throw new InvalidDataException($"{path}: the first line must be \"{Header}\" but is \"{lines.FirstOrDefault()}\".");
-        }
+    public static IReadOnlyList<MetricsRow> Read(string path) =>
+        CsvTable.Read<MetricsRow>(path, Header, (c, _) => new MetricsRow(c.Int(0), c.Double(1), c.Double(2), c.Double(3), c.Double(4)));
 
-        var rows = new List<MetricsRow>();
-        for (var i = 1; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0)
-            {
-                continue;
-            }
-
-            var cells = lines[i].Split(',');
-            try
-            {
-                if (cells.Length != 5)
-                {
-                    throw new FormatException($"expected 5 values, found {cells.Length}");
-                }
-
-                double D(int k) => double.Parse(cells[k], NumberStyles.Float, CultureInfo.InvariantCulture);
-                rows.Add(new MetricsRow(int.Parse(cells[0], CultureInfo.InvariantCulture), D(1), D(2), D(3), D(4)));
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidDataException($"{path}, line {i + 1} (\"{lines[i]}\"): {e.Message}.", e);
-            }
-        }
-
-        return rows;
-    }
+    private static FormattableString Row(EpochMetrics m) =>
+        $"{m.Epoch},{m.TrainLoss:F6},{m.TrainAccuracy:F6},{m.TestAccuracy:F6},{m.ExamplesPerSecond:F1}";
 }

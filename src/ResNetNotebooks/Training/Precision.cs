@@ -18,17 +18,12 @@ public enum Precision
 }
 
 /// <summary>Chooses a <see cref="Precision"/> for the machine and the image size, and says why.</summary>
-/// <remarks>
-/// The rule comes from the project's benchmark (<c>tests/ResNetNotebooks.Benchmarks</c>) on a 2-core AMD EPYC with
-/// AVX512-BF16, trainer bf16 ÷ trainer fp32, medians of interleaved repetitions: 0.92 at 28×28 (batch 256) and 0.90
-/// (batch 64), 1.20 at 48×48, 1.40 at 64×64, 1.54 at 96×96 (batch 64). Small images leave the convolutions too little
-/// work per call for the faster multiplies to pay for bf16's conversions, so automatic bf16 starts at
-/// <see cref="MinBf16ImageSize"/>.
-/// </remarks>
+/// <remarks>bf16 pays only from <see cref="MinBf16ImageSize"/> on; the benchmark's figures are in
+/// <c>docs/training-lab-notes.md</c>.</remarks>
 public static class PrecisionChoice
 {
     /// <summary>The smallest image side for which <see cref="Auto(CpuFeatures, int, bool)"/> picks bf16: 48, the smallest
-    /// size measured where bf16 trained faster than fp32 (1.20×; at 28, 0.92×).</summary>
+    /// size measured where bf16 trained faster than fp32.</summary>
     public const int MinBf16ImageSize = 48;
 
     /// <summary>Bf16 where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX-BF16), the model trains on the CPU

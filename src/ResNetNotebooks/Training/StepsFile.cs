@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using ResNetNotebooks.Native;
 
 namespace ResNetNotebooks.Training;
@@ -26,66 +24,23 @@ public static class StepsFile
     public const string Header = "step,epoch,loss,accuracy";
 
     /// <summary>The CSV text of <paramref name="steps"/>.</summary>
-    public static string Format(IEnumerable<StepRow> steps)
-    {
-        ArgumentNullException.ThrowIfNull(steps);
-        var csv = new StringBuilder(Header).Append('\n');
-        foreach (var s in steps)
-        {
-            csv.Append(string.Create(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.Loss:G9},{s.Accuracy:F6}\n"));
-        }
-
-        return csv.ToString();
-    }
+    public static string Format(IEnumerable<StepRow> steps) => CsvTable.Format(Header, steps, Row);
 
     /// <summary>Writes <paramref name="steps"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
     /// <exception cref="IOException">The file cannot be written; the previous file is kept.</exception>
-    public static void Write(string path, IEnumerable<StepRow> steps) => AtomicFile.WriteAllText(path, Format(steps));
+    public static void Write(string path, IEnumerable<StepRow> steps) => CsvTable.Write(path, Header, steps, Row);
 
     /// <summary>Reads a steps file.</summary>
     /// <exception cref="InvalidDataException">The header is not <see cref="Header"/>, a row is malformed, or the steps
     /// do not count up 1, 2, 3, …; the message names the file, the line and the fix.</exception>
-    public static IReadOnlyList<StepRow> Read(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != Header)
+    public static IReadOnlyList<StepRow> Read(string path) =>
+        CsvTable.Read<StepRow>(path, Header, (c, before) =>
         {
-            throw new InvalidDataException(
-                $"{path}: the first line must be \"{Header}\" but is \"{lines.FirstOrDefault()}\"; this is not a steps file (write it with StepsFile.Write).");
-        }
+            var row = new StepRow(c.Int(0), c.Int(1), c.Double(2), c.Double(3));
+            return row.Step == before.Count + 1
+                ? row
+                : throw new FormatException($"step {row.Step} where step {before.Count + 1} was expected (steps count up from 1 without gaps)");
+        }, "; the file is damaged: train the run again");
 
-        var rows = new List<StepRow>();
-        for (var i = 1; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0)
-            {
-                continue;
-            }
-
-            var cells = lines[i].Split(',');
-            try
-            {
-                if (cells.Length != 4)
-                {
-                    throw new FormatException($"expected 4 values ({Header}), found {cells.Length}");
-                }
-
-                int I(int k) => int.Parse(cells[k], NumberStyles.Integer, CultureInfo.InvariantCulture);
-                double D(int k) => double.Parse(cells[k], NumberStyles.Float, CultureInfo.InvariantCulture);
-                var row = new StepRow(I(0), I(1), D(2), D(3));
-                if (row.Step != rows.Count + 1)
-                {
-                    throw new FormatException($"step {row.Step} where step {rows.Count + 1} was expected (steps count up from 1 without gaps)");
-                }
-
-                rows.Add(row);
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                throw new InvalidDataException($"{path}, line {i + 1} (\"{lines[i]}\"): {e.Message.TrimEnd('.')}; the file is damaged: train the run again.", e);
-            }
-        }
-
-        return rows;
-    }
+    private static FormattableString Row(StepRow s) => $"{s.Step},{s.Epoch},{s.Loss:G9},{s.Accuracy:F6}";
 }

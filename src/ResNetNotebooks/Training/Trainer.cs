@@ -10,33 +10,19 @@ using ResNetNotebooks.Native;
 namespace ResNetNotebooks.Training;
 
 /// <summary>
-/// Trains a classifier on Fashion-MNIST as d2l's <c>train_ch6</c> does, with the settings of a
-/// <see cref="TrainingOptions"/>: per epoch, one pass over the shuffled training images (forward, cross-entropy,
-/// backward, SGD step, and for the one-cycle schedule a scheduler step, each batch inside its own dispose scope),
-/// then the test accuracy in evaluation mode without gradients.
+/// Trains a classifier as d2l's <c>train_ch6</c> does, with the settings of a <see cref="TrainingOptions"/>: per epoch,
+/// one pass over the training batches (forward, cross-entropy, backward, SGD step and, for the one-cycle schedule, a
+/// scheduler step, each batch in its own dispose scope), then the test accuracy in evaluation mode without gradients.
 /// </summary>
 /// <remarks>
-/// <para><b>Reproducible.</b> The constructor seeds torch before it builds and initialises the model; the training
-/// order of epoch e is a pure function of (seed, e) (<see cref="BatchLoader"/>). Nothing else draws random numbers,
-/// so equal options give equal numbers on the same machine and thread count.</para>
-/// <para><b>Checkpoints.</b> With <see cref="CheckpointPath"/> set, <see cref="Fit"/> writes a checkpoint after every
-/// epoch (model, optimizer state, epochs done, metrics so far), atomically. <see cref="LoadCheckpoint"/> restores it
-/// into a trainer built with the same options, and <see cref="Fit"/> then continues with the next epoch, giving the
-/// numbers of an uninterrupted run.</para>
-/// <para><b>Memory.</b> Besides the dispose scopes, the native objects TorchSharp leaves to finalizers are collected
-/// after every batch, a full collection returns the managed heap's free memory to the system before every epoch
-/// (<see cref="NativeGarbage"/>), and one unused evaluation pass runs before the first batch, so that the process's
-/// peak memory stays flat from epoch to epoch.</para>
-/// <para><b>Precision.</b> With <see cref="TrainingOptions.Precision"/> = <see cref="Precision.Bf16"/> the steps and the
-/// evaluation run through a bf16 working copy of the model (<see cref="MixedPrecision"/>); <see cref="Model"/>, the
-/// optimizer and the checkpoints stay fp32.</para>
-/// <para><b>Native memory.</b> The constructor tunes the C library's allocator for the whole process
-/// (<see cref="NativeHeap.KeepFreedMemory"/>): freed activations are kept for the next step instead of being unmapped
-/// and faulted in again.</para>
-/// <para><b>Progress.</b> <see cref="BatchEnded"/> and <see cref="EpochEnded"/> are raised on the training thread;
-/// handlers' time is not counted in the examples per second.</para>
-/// <para><b>Ownership.</b> The trainer owns the model and the optimizer; it does not own the datasets (keep them
-/// alive while training).</para>
+/// <para>The batches come from any <see cref="IBatchSource"/>; the Fashion-MNIST constructor makes
+/// <see cref="BatchLoader"/>s from the options. The constructor seeds torch with the run's seed before it builds the
+/// model, so equal options give equal numbers on the same machine and thread count.</para>
+/// <para>With <see cref="CheckpointPath"/> set, <see cref="Fit"/> writes a checkpoint after every epoch;
+/// <see cref="LoadCheckpoint"/> on a new trainer with the same options continues with the numbers of an uninterrupted
+/// run. A <see cref="RunFolder"/> does this and keeps the metrics files beside it.</para>
+/// <para>The trainer owns the model and the optimizer, not the data. Memory and speed notes (garbage collection between
+/// batches, the evaluation pass before the first batch, the C allocator) are in <c>docs/training-lab-notes.md</c>.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -49,12 +35,9 @@ namespace ResNetNotebooks.Training;
 /// </example>
 public sealed class Trainer : IDisposable
 {
-    private readonly Tensor _trainImages;
-    private readonly Tensor _trainLabels;
-    private readonly Tensor _testImages;
-    private readonly Tensor _testLabels;
-    private readonly BatchLoader _trainLoader;
-    private readonly BatchLoader _testLoader;
+    private readonly IReadOnlyList<Tensor> _ownedViews;
+    private readonly IBatchSource _trainLoader;
+    private readonly IBatchSource _testLoader;
     private readonly List<EpochMetrics> _history = [];
     private readonly MixedPrecision? _mixed;
     private bool _evaluatedBeforeTraining;
@@ -62,30 +45,37 @@ public sealed class Trainer : IDisposable
     private LRScheduler? _scheduler;
     private int _steps;
 
-    /// <summary>Seeds torch, builds the model with <paramref name="createModel"/>, moves it to
-    /// <see cref="Compute.Device"/>, initialises it as <paramref name="options"/> say and prepares the optimizer.</summary>
+    /// <summary>Trains on Fashion-MNIST: the first <see cref="TrainingOptions.TrainImages"/> and
+    /// <see cref="TrainingOptions.TestImages"/> of <paramref name="train"/> and <paramref name="test"/>, in batches as the
+    /// options say (shuffled by the seed, resized to <see cref="TrainingOptions.ImageSize"/> when it differs).</summary>
     /// <param name="options">The run's settings (validated here).</param>
-    /// <param name="createModel">Builds a new model, e.g. <c>() =&gt; ResNet.ResNet18()</c>; called once, after seeding,
-    /// and for <see cref="Precision.Bf16"/> a second time for the bf16 working copy (so it must build a new model on every call).</param>
+    /// <param name="createModel">Builds a new model, e.g. <c>() =&gt; ResNet.ResNet18()</c>; called after seeding, and
+    /// for <see cref="Precision.Bf16"/> once more for the bf16 working copy.</param>
     /// <param name="train">The training images (not owned).</param>
     /// <param name="test">The test images (not owned).</param>
     /// <exception cref="ArgumentException">The options are invalid, or ask for more images than the data holds.</exception>
     public Trainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, FashionMnistDataset train, FashionMnistDataset test)
+        : this(options, createModel, FashionMnistLoaders(options, train, test))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(createModel);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(test);
-        CheckFits(options, train.Count, test.Count);
-        Options = options;
-        NativeHeap.KeepFreedMemory();
+    }
 
-        (_trainImages, _trainLabels) = Take(train, options.TrainImages);
-        (_testImages, _testLabels) = Take(test, options.TestImages);
-        int? resize = options.Resizes ? options.ImageSize : null;
-        _trainLoader = new BatchLoader(_trainImages, _trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize,
-            dropLast: options.DropLast);
-        _testLoader = new BatchLoader(_testImages, _testLabels, options.BatchSize, shuffle: false, resize: resize);
+    /// <summary>Trains on any batches: <paramref name="train"/>'s epoch e is epoch e + 1 of the run. The sources decide
+    /// the batches; the options' data settings (image counts, batch size, drop-last, image size) are not applied to them.</summary>
+    /// <param name="options">The run's settings (validated here).</param>
+    /// <param name="createModel">As for the other constructor.</param>
+    /// <param name="train">The training batches (not owned).</param>
+    /// <param name="test">The test batches (not owned).</param>
+    /// <exception cref="ArgumentException">The options are invalid, or the training source has no batch.</exception>
+    public Trainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, IBatchSource train, IBatchSource test)
+        : this(options, createModel, (CheckSources(options, train, test), test, []))
+    {
+    }
+
+    private Trainer(TrainingOptions options, Func<nn.Module<Tensor, Tensor>> createModel, (IBatchSource Train, IBatchSource Test, IReadOnlyList<Tensor> Owned) data)
+    {
+        ArgumentNullException.ThrowIfNull(createModel);
+        Options = options;
+        (_trainLoader, _testLoader, _ownedViews) = data;
 
         Compute.Seed(options.Seed);
         Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
@@ -186,19 +176,14 @@ public sealed class Trainer : IDisposable
         if (CompletedEpochs < last && !_evaluatedBeforeTraining)
         {
             _evaluatedBeforeTraining = true;
-            // One evaluation pass before the first batch, its result unused. Evaluation (eval mode, no gradients, its
-            // own batch shapes) leaves long-lived native allocations of its own; made for the first time after epoch 1,
-            // they land between the freed blocks of the training steps and epoch 2's peak memory ends up above epoch
-            // 1's. It does not remove the allocator's settling in a short first epoch: on quick (39 batches an epoch),
-            // 8 seeds with this pass ended epoch 2 at +1% to +8% over epoch 1, then flat to epoch 5; cpu (234 batches)
-            // was flat from epoch 1.
+            // One evaluation pass before the first batch, its result unused: evaluation's own native allocations are
+            // made before training's, so that epoch 2's peak memory does not end above epoch 1's (docs/training-lab-notes.md).
             RunEvaluation((_, _) => { });
         }
 
         for (var next = CompletedEpochs; next < last; next++)
         {
-            // Between epochs: the garbage of the last checkpoint, of the event handlers (charts) and, before the first
-            // epoch, of loading the data goes back to the system, so that it does not add to the next epoch's peak.
+            // Between epochs: what the last checkpoint, the event handlers and loading the data left goes back to the system.
             NativeGarbage.CollectAll();
             var metrics = TrainEpoch(next, clock, batchesLeftAtStart, ref batchesDone, cancellationToken);
             _history.Add(metrics);
@@ -298,10 +283,10 @@ public sealed class Trainer : IDisposable
         _mixed?.Dispose();
         _optimizer.Dispose();
         Model.Dispose();
-        _trainImages.Dispose();
-        _trainLabels.Dispose();
-        _testImages.Dispose();
-        _testLabels.Dispose();
+        foreach (var view in _ownedViews)
+        {
+            view.Dispose();
+        }
     }
 
     private EpochMetrics TrainEpoch(int epoch, Stopwatch clock, int batchesLeftAtStart, ref int batchesDone, CancellationToken cancellationToken)
@@ -451,6 +436,42 @@ public sealed class Trainer : IDisposable
     private (SGD, LRScheduler?) CreateOptimizer() => OptimizerSetup.Create(Options, Model.parameters(), BatchesPerEpoch);
 
     private long ParameterCount() => Model.parameters().Sum(p => p.numel());
+
+    /// <summary>The Fashion-MNIST batch loaders the options ask for, over views of the datasets the trainer owns.</summary>
+    private static (IBatchSource, IBatchSource, IReadOnlyList<Tensor>) FashionMnistLoaders(TrainingOptions options, FashionMnistDataset train, FashionMnistDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        CheckFits(options, train.Count, test.Count);
+        var (trainImages, trainLabels) = Take(train, options.TrainImages);
+        var (testImages, testLabels) = Take(test, options.TestImages);
+        int? resize = options.Resizes ? options.ImageSize : null;
+        return (new BatchLoader(trainImages, trainLabels, options.BatchSize, shuffle: true, seed: options.Seed, resize: resize, dropLast: options.DropLast),
+            new BatchLoader(testImages, testLabels, options.BatchSize, shuffle: false, resize: resize),
+            [trainImages, trainLabels, testImages, testLabels]);
+    }
+
+    private static IBatchSource CheckSources(TrainingOptions options, IBatchSource train, IBatchSource test)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        options.Validate();
+        if (train.BatchesPerEpoch <= 0)
+        {
+            throw new ArgumentException($"The training source has {train.BatchesPerEpoch} batches per epoch; give one with at least one batch.", nameof(train));
+        }
+
+        if ((long)options.Epochs * train.BatchesPerEpoch > int.MaxValue)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Training option Epochs = {options.Epochs:N0} at {train.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / train.BatchesPerEpoch:N0} epochs."),
+                nameof(TrainingOptions.Epochs));
+        }
+
+        return train;
+    }
 
     private static (Tensor Images, Tensor Labels) Take(FashionMnistDataset data, int? count)
     {

@@ -58,12 +58,8 @@ public static class TrainingProfiles
     /// The test accuracy a run with <paramref name="options"/> should reach at least, when they are a profile's
     /// settings with nothing changed but the seed; null for other settings (no floor is known).
     /// </summary>
-    /// <remarks>
-    /// quick: 0.85 (this code on 2 CPU threads, seeds 0–7: 0.877–0.891; the seed's PyTorch code with the tuned optimizer
-    /// settings: 0.84–0.88); cpu: 0.92 (this code, seed 0: 0.930; PyTorch: 0.931 with two seeds); d2l: 0.90 (d2l
-    /// published 0.918; PyTorch 0.909 and 0.918). The quick and cpu floors hold in bf16 too (quick, seeds 1–5: 0.879–0.888
-    /// against 0.877–0.889 in fp32; cpu, seed 0: 0.932); d2l's was not measured in bf16, so it has a floor in fp32 only.
-    /// </remarks>
+    /// <remarks>quick 0.85, cpu 0.92 (fp32 or bf16), d2l 0.90 (fp32 only); the runs they come from are in
+    /// <c>docs/training-lab-notes.md</c>.</remarks>
     public static double? TestAccuracyFloor(TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

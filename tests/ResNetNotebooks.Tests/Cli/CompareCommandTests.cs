@@ -3,6 +3,7 @@ using ResNetNotebooks.Tests.Data;
 using ResNetNotebooks.Training;
 
 using static ResNetNotebooks.Tests.Cli.CliCalls;
+using static ResNetNotebooks.Tests.Cli.MessageFacts;
 
 namespace ResNetNotebooks.Tests.Cli;
 
@@ -101,7 +102,7 @@ public class CompareCommandTests
         }
 
         Assert.Equal(1, stop.Code);
-        Assert.Equal($"ResNet-8-seed1 stopped after epoch 1 of 2 (its checkpoint of epoch 1 is kept; the runs before it are kept); continue with: resnet-cli compare --out {stopped.Path} --resume", OneLine(stop.Err));
+        AssertHas(OneLine(stop.Err), "ResNet-8-seed1", "epoch 1 of 2", "checkpoint of epoch 1 is kept", $"resnet-cli compare --out {stopped.Path} --resume");
         var stepsPath = stopped.Combine("ResNet-8-seed1", "steps.csv");
         File.AppendAllText(stepsPath, "3,2,9.5,0.000000\n");
 

@@ -103,4 +103,28 @@ public class StepsFileTests
 
         Assert.Contains("resnet-cli compare --out /nonexistent/compare", e.Message);
     }
+
+    [Fact]
+    public void The_summary_has_one_row_per_run_with_an_epoch_and_gives_errors_as_one_minus_the_last_accuracies()
+    {
+        using var folder = new TempFolder();
+        MetricsRow Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy) => new(epoch, loss, trainAccuracy, testAccuracy, 100);
+        RunCurves[] runs =
+        [
+            new("plain-20", true, 20, 1, [], [Epoch(1, 2.0, 0.5, 0.4), Epoch(2, 1.5, 0.75, 0.625)]),
+            new("ResNet-20", false, 20, 1, [], []),
+            new("ResNet-56", false, 56, 2, [], [Epoch(1, 0.25, 0.875, 0.8)]),
+        ];
+
+        CompareFolder.WriteSummary(folder.Path, runs);
+
+        // Errors: 1 - 0.75 = 0.25, 1 - 0.625 = 0.375; 1 - 0.875 = 0.125, 1 - 0.8 = 0.2. The run without an epoch is left out.
+        Assert.Equal(
+            [
+                CompareFolder.SummaryHeader,
+                "plain,20,1,2,1.500000,0.250000,0.375000",
+                "resnet,56,2,1,0.250000,0.125000,0.200000",
+            ],
+            File.ReadAllLines(folder.Combine(CompareFolder.SummaryFileName)));
+    }
 }

@@ -1,7 +1,7 @@
-namespace ResNetNotebooks.Cli;
+namespace ResNetNotebooks.Native;
 
 /// <summary>Output folders the commands create: a command that fails or stops leaves no empty folder it made.</summary>
-internal static class OutputFolder
+public static class OutputFolder
 {
     /// <summary>The outermost of <paramref name="folder"/> and its parents that does not exist yet (what creating it
     /// creates), or null when it exists.</summary>
