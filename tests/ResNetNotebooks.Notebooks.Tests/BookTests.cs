@@ -137,6 +137,60 @@ public sealed class BookTests
         Assert.Contains("E404", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Translated_notebooks_have_the_Chinese_prose_the_same_code_no_outputs_and_go_beside_notebooks()
+    {
+        using var repo = new Scratch();
+        repo.Translate(Chinese);
+
+        var results = TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks-zh"));
+
+        var result = Assert.Single(results);
+        Assert.Equal((1, 0), (result.MarkdownCells, result.English));
+        var copy = NotebookDocument.Load(Path.Combine(repo.Root, "notebooks-zh", "01-lesson.ipynb"));
+        var cells = copy.Cells.OfType<JsonObject>().ToList();
+        Assert.Equal(Chinese, NotebookDocument.Source(cells[0]));
+        Assert.Equal("intro", cells[0]["id"]!.GetValue<string>());
+        Assert.Equal("Console.WriteLine(1 + 1);", NotebookDocument.Source(cells[1]));
+        Assert.Empty((JsonArray)cells[1]["outputs"]!);
+        Assert.Null(cells[1]["execution_count"]);
+        // A second run replaces its own copies.
+        Assert.Single(TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks-zh")));
+    }
+
+    [Fact]
+    public void Translated_notebooks_keep_a_stale_cell_in_English_and_count_it()
+    {
+        using var repo = new Scratch();
+        repo.Translate(Chinese, hash: EnglishCell.HashOf("an older English text"));
+
+        var result = Assert.Single(TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks-zh")));
+
+        Assert.Equal(1, result.English);
+        Assert.Equal(English, NotebookDocument.Source(NotebookDocument.Load(result.File).Cells.OfType<JsonObject>().First()));
+    }
+
+    [Fact]
+    public void Translated_notebooks_refuse_a_folder_not_beside_notebooks_and_a_notebook_they_did_not_write()
+    {
+        using var repo = new Scratch();
+        repo.Translate(Chinese);
+
+        var deep = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks", "zh")));
+        Assert.Contains("beside notebooks/", deep.Message, StringComparison.Ordinal);
+        Assert.Contains("../artifacts/notebook-lib/", deep.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks")));
+        var mine = Path.Combine(repo.Root, "mine", "01-lesson.ipynb");
+        Directory.CreateDirectory(Path.GetDirectoryName(mine)!);
+        File.Copy(Path.Combine(repo.Root, "notebooks", "01-lesson.ipynb"), mine);
+        var before = File.ReadAllText(mine);
+
+        var foreign = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.GetDirectoryName(mine)!));
+
+        Assert.Contains(mine, foreign.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(mine));
+    }
+
     private static string FakeNpm(string folder, string body)
     {
         var path = Path.Combine(folder, "npm");

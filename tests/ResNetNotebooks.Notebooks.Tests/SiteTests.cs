@@ -6,13 +6,13 @@ using Xunit.Abstractions;
 namespace ResNetNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// Builds the book (<c>resnet-notebooks publish --preset ci</c>) into artifacts/site/ from the executed copies the
+/// Builds the book (<c>resnet-notebooks publish --preset ci</c>: English at the root, Chinese in zh/) into artifacts/site/ from the executed copies the
 /// notebook tests wrote to artifacts/notebooks/ci/ (this class runs after them, see <see cref="RunSiteTestsLast"/>;
 /// a notebook whose copy is missing or older than the notebook is executed first), then opens every page in headless
 /// Chromium with the network cut off and checks: no console error or uncaught exception, no request leaving the site,
 /// every chart drawn (plotly.js's SVG with at least one trace), every formula typeset by KaTeX (no raw <c>$…$</c>
-/// left in the prose, no KaTeX error), every C# listing highlighted. Full-page screenshots of the index and of each
-/// lesson go to artifacts/site-screenshots/.
+/// left in the prose, no KaTeX error), every C# listing highlighted, in both editions. Full-page screenshots of each
+/// edition's index and lessons go to artifacts/site-screenshots/ (the Chinese ones as zh-NAME.png).
 /// </summary>
 public sealed class SiteTests
 {
@@ -36,12 +36,26 @@ public sealed class SiteTests
         {
             Assert.True(new FileInfo(page).Length < 2_000_000, $"{page} is {new FileInfo(page).Length:N0} bytes: has plotly.js been inlined?");
         }
-        var index = File.ReadAllText(Path.Combine(Site, "index.html"));
-        Assert.All(lessons, l => Assert.Contains($"href=\"{l}\"", index, StringComparison.Ordinal));
+        Assert.Equal(["en", "zh"], summary.Editions);
+        foreach (var edition in new[] { "", "zh/" })
+        {
+            var index = File.ReadAllText(Path.Combine(Site, edition, "index.html"));
+            Assert.All(lessons, l => Assert.Contains($"href=\"{l}\"", index, StringComparison.Ordinal));
+            // The ci copies ran with a preset: the index and every page whose run injected values say so.
+            Assert.Contains("class=\"banner preset\"", index, StringComparison.Ordinal);
+            Assert.Contains("<code>ci</code>", index, StringComparison.Ordinal);
+            foreach (var lesson in lessons)
+            {
+                var html = File.ReadAllText(Path.Combine(Site, edition, lesson));
+                Assert.Equal(html.Contains("cell code injected", StringComparison.Ordinal), html.Contains("class=\"banner preset\"", StringComparison.Ordinal));
+            }
+        }
 
         Directory.CreateDirectory(Screenshots);
         var pages = new List<string> { "index.html" };
         pages.AddRange(lessons);
+        pages.Add("zh/index.html");
+        pages.AddRange(lessons.Select(l => "zh/" + l));
         pages.AddRange(Directory.GetFiles(Path.Combine(Site, "source"), "*.html", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Site, p)).Order(StringComparer.Ordinal));
         var problems = new List<string>();
@@ -50,13 +64,14 @@ public sealed class SiteTests
         {
             var (pageProblems, listings) = await CheckPage(browser, Path.Combine(Site, relative), relative);
             problems.AddRange(pageProblems);
-            if (lessons.Contains(relative) && listings == 0)
+            var lesson = lessons.Contains(relative.Replace("zh/", "", StringComparison.Ordinal));
+            if (lesson && listings == 0)
             {
                 problems.Add($"{relative}: no code cells on a lesson page");
             }
-            if (relative == "index.html" || lessons.Contains(relative) || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
+            if (relative.EndsWith("index.html", StringComparison.Ordinal) || lesson || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
             {
-                await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, Path.GetFileNameWithoutExtension(relative) + ".png"),
+                await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, relative.Replace("zh/", "zh-", StringComparison.Ordinal).Replace(".html", ".png", StringComparison.Ordinal)),
                     new ScreenshotOptions { FullPage = true });
             }
         }
