@@ -112,10 +112,11 @@ internal static partial class BookRenderer
 
     private static string Label(string lang) => Labels.GetValueOrDefault(lang, lang);
 
-    private static TranslationFile? TranslationOf(string translations, string lang, string notebook)
+    private static TranslationFile TranslationOf(string translations, string lang, string notebook)
     {
         var path = Path.Combine(translations, lang, Path.ChangeExtension(notebook, ".md"));
-        return File.Exists(path) ? TranslationFile.Parse(File.ReadAllText(path), path) : null;
+        // A notebook without a translation file is shown in English, every markdown cell counted as untranslated.
+        return TranslationFile.Parse(File.Exists(path) ? File.ReadAllText(path) : "", path);
     }
 
     /// <summary>The language switch of a page <paramref name="page"/> in edition <paramref name="lang"/>: the same page in every edition.</summary>
