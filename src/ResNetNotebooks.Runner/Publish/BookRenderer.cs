@@ -36,7 +36,12 @@ internal static partial class BookRenderer
 
     // Markdig's advanced extensions: pipe tables, auto identifiers, emphasis extras and math ($…$, $$…$$ become
     // <span class="math">\(…\)</span> and <div class="math">\[…\]</div>, which book.js typesets with KaTeX).
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
+    // Headings' identifiers GitHub's way, which keeps Chinese letters (Markdig's default keeps ASCII only, so every
+    // Chinese heading became id="section").
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .UseAutoIdentifiers(Markdig.Extensions.AutoIdentifiers.AutoIdentifierOptions.GitHub)
+        .UseAdvancedExtensions()
+        .Build();
 
     /// <summary>Renders every page of every edition.</summary>
     /// <param name="repository">The repository (its notebooks/, translations/ and src/).</param>
