@@ -191,6 +191,26 @@ public sealed class BookTests
         Assert.Equal(before, File.ReadAllText(mine));
     }
 
+    [Fact]
+    public void The_run_record_is_kept_in_the_executed_copy_and_strip_removes_it()
+    {
+        using var repo = new Scratch();
+        var path = Path.Combine(repo.Root, "notebooks", "01-lesson.ipynb");
+        var notebook = NotebookDocument.Load(path);
+
+        RunRecord.Now(new RunOptions { Preset = "ci" }, Path.Combine(Repo.Root, "notebooks")).WriteTo(notebook);
+        notebook.Save(path);
+
+        var record = RunRecord.ReadFrom(NotebookDocument.Load(path));
+        Assert.NotNull(record);
+        Assert.Equal("ci", record.Preset);
+        Assert.Contains(Environment.MachineName, record.Machine, StringComparison.Ordinal);
+        Assert.InRange(record.Executed, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Matches("^[0-9a-f]{12}(\\+changes)?$", record.Commit ?? "(none: is the repository a git work tree?)");
+        notebook.ClearOutputs(); // what strip does
+        Assert.Null(RunRecord.ReadFrom(notebook));
+    }
+
     private static string FakeNpm(string folder, string body)
     {
         var path = Path.Combine(folder, "npm");

@@ -59,6 +59,8 @@ public sealed class SiteTests
             }
             Assert.Equal(injected > 0, index.Contains("class=\"banner preset\"", StringComparison.Ordinal));
             Assert.Equal(from is null, index.Contains("<code>ci</code>", StringComparison.Ordinal));
+            // The index names the run: the copies were executed on this machine (the runner records it).
+            Assert.Contains(Environment.MachineName, index, StringComparison.Ordinal);
         }
 
         Directory.CreateDirectory(Screenshots);
