@@ -159,6 +159,23 @@ public sealed class BookTests
     }
 
     [Fact]
+    public void Publish_refuses_an_executed_copy_of_a_translated_notebook_that_was_written_over_the_English_one()
+    {
+        using var repo = new Scratch();
+        repo.Translate(Chinese);
+        var copy = Assert.Single(TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks-zh"))).File;
+        var executed = NotebookDocument.Load(repo.ExecutedCopy);
+        executed.Metadata["resnet"] = NotebookDocument.Load(copy).Metadata["resnet"]!.DeepClone();
+        executed.Save(repo.ExecutedCopy);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => repo.Publish());
+
+        Assert.Contains(repo.ExecutedCopy, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("translated", refused.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(repo.Site));
+    }
+
+    [Fact]
     public void Translated_notebooks_keep_a_stale_cell_in_English_and_count_it()
     {
         using var repo = new Scratch();
@@ -232,6 +249,8 @@ public sealed class BookTests
         public string Site => Path.Combine(_folder, "site");
 
         private string Executed => Path.Combine(Root, "artifacts", "notebooks", "ci");
+
+        public string ExecutedCopy => Path.Combine(Executed, "01-lesson.ipynb");
 
         public Scratch()
         {

@@ -160,6 +160,12 @@ internal static class SitePublisher
         {
             throw new InvalidOperationException($"publish: {e.Message} Run the notebook again to rewrite its executed copy.", e);
         }
+        if (notebook.Metadata["resnet"]?[Translations.TranslatedNotebooks.MarkerKey] is { } translated)
+        {
+            throw new InvalidOperationException(
+                $"publish: {path} is an executed translated copy ({translated}), not a lesson's; the book translates the " +
+                "English lessons' copies itself. Run the English notebooks ('resnet-notebooks run') to rewrite it.");
+        }
         var code = notebook.Cells.OfType<JsonObject>()
             .Select((cell, index) => (Cell: cell, Number: index + 1))
             .Where(c => NotebookDocument.CellType(c.Cell) == "code" && !string.IsNullOrWhiteSpace(NotebookDocument.Source(c.Cell)))
