@@ -95,7 +95,7 @@ public sealed class NotebookDocument
         return lines;
     }
 
-    /// <summary>Removes every output and execution count (the committed form of a notebook).</summary>
+    /// <summary>Removes every output, execution count and the run record (the committed form of a notebook).</summary>
     public void ClearOutputs()
     {
         foreach (var cell in Cells.OfType<JsonObject>().Where(c => CellType(c) == "code"))
@@ -103,6 +103,7 @@ public sealed class NotebookDocument
             cell["outputs"] = new JsonArray();
             cell["execution_count"] = null;
         }
+        RunRecord.RemoveFrom(this);
     }
 
     /// <summary>

@@ -47,6 +47,13 @@ public static class NotebookExecutor
         // parameters (or the defaults) apply and injected cells never stack up.
         notebook.RemoveInjectedParameters();
         NotebookParameters.Inject(notebook, options.Preset, overrides);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(notebookPath))!;
+        string Save(NotebookDocument notebook, string outputPath)
+        {
+            RunRecord.Now(options, folder).WriteTo(notebook);
+            notebook.Save(outputPath);
+            return Path.GetFullPath(outputPath);
+        }
 
         Directory.SetCurrentDirectory(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!);
         using var kernel = CreateKernel();
@@ -155,12 +162,6 @@ public static class NotebookExecutor
         var kernel = new CompositeKernel { csharp };
         kernel.DefaultKernelName = csharp.Name;
         return kernel;
-    }
-
-    private static string Save(NotebookDocument notebook, string outputPath)
-    {
-        notebook.Save(outputPath);
-        return Path.GetFullPath(outputPath);
     }
 
     private static string OneLine(string message)

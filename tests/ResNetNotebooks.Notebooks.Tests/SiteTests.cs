@@ -6,13 +6,13 @@ using Xunit.Abstractions;
 namespace ResNetNotebooks.Notebooks.Tests;
 
 /// <summary>
-/// Builds the book (<c>resnet-notebooks publish --preset ci</c>) into artifacts/site/ from the executed copies the
+/// Builds the book (<c>resnet-notebooks publish --preset ci</c>: English at the root, Chinese in zh/) into artifacts/site/ from the executed copies the
 /// notebook tests wrote to artifacts/notebooks/ci/ (this class runs after them, see <see cref="RunSiteTestsLast"/>;
 /// a notebook whose copy is missing or older than the notebook is executed first), then opens every page in headless
 /// Chromium with the network cut off and checks: no console error or uncaught exception, no request leaving the site,
 /// every chart drawn (plotly.js's SVG with at least one trace), every formula typeset by KaTeX (no raw <c>$…$</c>
-/// left in the prose, no KaTeX error), every C# listing highlighted. Full-page screenshots of the index and of each
-/// lesson go to artifacts/site-screenshots/.
+/// left in the prose, no KaTeX error), every C# listing highlighted, in both editions. Full-page screenshots of each
+/// edition's index and lessons go to artifacts/site-screenshots/ (the Chinese ones as zh-NAME.png).
 /// </summary>
 public sealed class SiteTests
 {
@@ -23,10 +23,16 @@ public sealed class SiteTests
     [Fact]
     public async Task The_book_builds_from_the_executed_notebooks_and_every_page_draws_offline_in_Chromium()
     {
-        await EnsureExecutedCopies();
+        // BOOK_FROM names another folder of executed copies to check instead of the ci ones (CI's Pages job checks the
+        // book of the notebooks' own defaults, artifacts/notebooks/default/, this way).
+        var from = Environment.GetEnvironmentVariable("BOOK_FROM") is { Length: > 0 } other ? Path.GetFullPath(other, Repo.Root) : null;
+        if (from is null)
+        {
+            await EnsureExecutedCopies();
+        }
 
         var log = new StringWriter();
-        var summary = SitePublisher.Publish(Repo.Root, NotebookExecutionTests.OutputFolder, Site, log);
+        var summary = SitePublisher.Publish(Repo.Root, from ?? NotebookExecutionTests.OutputFolder, Site, log);
 
         var lessons = Repo.NotebookFiles.Select(f => Path.ChangeExtension(Path.GetFileName(f), ".html")).ToList();
         Assert.Equal(lessons.Count, summary.Lessons);
@@ -36,12 +42,32 @@ public sealed class SiteTests
         {
             Assert.True(new FileInfo(page).Length < 2_000_000, $"{page} is {new FileInfo(page).Length:N0} bytes: has plotly.js been inlined?");
         }
-        var index = File.ReadAllText(Path.Combine(Site, "index.html"));
-        Assert.All(lessons, l => Assert.Contains($"href=\"{l}\"", index, StringComparison.Ordinal));
+        Assert.Equal(["en", "zh"], summary.Editions);
+        foreach (var edition in new[] { "", "zh/" })
+        {
+            var index = File.ReadAllText(Path.Combine(Site, edition, "index.html"));
+            Assert.All(lessons, l => Assert.Contains($"href=\"{l}\"", index, StringComparison.Ordinal));
+            // Every page whose run injected values (the ci copies' do) says so in a banner, and so does the index;
+            // pages of the notebooks' own defaults have none.
+            var injected = 0;
+            foreach (var lesson in lessons)
+            {
+                var html = File.ReadAllText(Path.Combine(Site, edition, lesson));
+                var ran = html.Contains("cell code injected", StringComparison.Ordinal);
+                injected += ran ? 1 : 0;
+                Assert.True(ran == html.Contains("class=\"banner preset\"", StringComparison.Ordinal), $"{edition}{lesson}: banner and injected cell disagree");
+            }
+            Assert.Equal(injected > 0, index.Contains("class=\"banner preset\"", StringComparison.Ordinal));
+            Assert.Equal(from is null, index.Contains("<code>ci</code>", StringComparison.Ordinal));
+            // The index names the run: the copies were executed on this machine (the runner records it).
+            Assert.Contains(Environment.MachineName, index, StringComparison.Ordinal);
+        }
 
         Directory.CreateDirectory(Screenshots);
         var pages = new List<string> { "index.html" };
         pages.AddRange(lessons);
+        pages.Add("zh/index.html");
+        pages.AddRange(lessons.Select(l => "zh/" + l));
         pages.AddRange(Directory.GetFiles(Path.Combine(Site, "source"), "*.html", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Site, p)).Order(StringComparer.Ordinal));
         var problems = new List<string>();
@@ -50,13 +76,15 @@ public sealed class SiteTests
         {
             var (pageProblems, listings) = await CheckPage(browser, Path.Combine(Site, relative), relative);
             problems.AddRange(pageProblems);
-            if (lessons.Contains(relative) && listings == 0)
+            var lesson = lessons.Contains(relative.Replace("zh/", "", StringComparison.Ordinal));
+            if (lesson && listings == 0)
             {
                 problems.Add($"{relative}: no code cells on a lesson page");
             }
-            if (relative == "index.html" || lessons.Contains(relative) || relative.EndsWith("Residual.cs.html", StringComparison.Ordinal))
+            if (relative.EndsWith("index.html", StringComparison.Ordinal) || lesson || relative.EndsWith("/Residual.cs.html", StringComparison.Ordinal))
             {
-                await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, Path.GetFileNameWithoutExtension(relative) + ".png"),
+                var name = Path.GetFileNameWithoutExtension(relative.Replace("zh/", "zh-", StringComparison.Ordinal)) + ".png";
+                await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, name),
                     new ScreenshotOptions { FullPage = true });
             }
         }

@@ -41,10 +41,78 @@ public static partial class TranslationsCommand
             command.SetAction(parse => Invoke(isCheck, parse.GetValue(language)!,
                 parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         }
-        return new Command("translations", "Checks or refreshes the translations of the notebooks' markdown cells (translations/LANG/).")
+        return new Command("translations", "Checks or refreshes the translations of the notebooks' markdown cells (translations/LANG/), or writes translated notebooks.")
         {
-            check, refresh,
+            check, refresh, NotebooksCommand(),
         };
+    }
+
+    /// <summary><c>translations notebooks --lang zh [--out notebooks-zh]</c>: writes the lessons with their markdown translated.</summary>
+    private static Command NotebooksCommand()
+    {
+        var language = new Option<string>("--lang")
+        {
+            HelpName = "LANG",
+            Description = "The language's folder under translations/, e.g. zh.",
+            Required = true,
+        };
+        language.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } name && !LanguageName().IsMatch(name))
+            {
+                result.AddError($"--lang takes a language code such as zh or pt-BR, not '{name}'.");
+            }
+        });
+        var outFolder = new Option<string?>("--out")
+        {
+            HelpName = "FOLDER",
+            Description = "Where the notebooks go (default: notebooks-LANG/ in the repository; it must sit beside notebooks/, whose relative paths the lessons use).",
+        };
+        var command = new Command("notebooks",
+            "Writes the lessons with their markdown cells in LANG (code cells unchanged, no outputs) to run in VS Code or Jupyter; " +
+            "cells whose translation is missing or stale stay in English and are counted.")
+        {
+            language, outFolder,
+        };
+        command.SetAction(parse =>
+        {
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            var lang = parse.GetValue(language)!;
+            var repo = RunnerCommandLine.RepositoryRoot();
+            if (repo is null)
+            {
+                error.WriteLine("resnet-notebooks translations notebooks: no repository found above the current folder (looked for " +
+                                "ResNetNotebooks.sln); run it inside the repository.");
+                return RunnerCommandLine.BadUsage;
+            }
+            if (!Directory.Exists(Path.Combine(repo, "translations", lang)))
+            {
+                error.WriteLine($"resnet-notebooks translations notebooks: there is no translations/{lang}/ folder; --lang names one of " +
+                                $"{string.Join(", ", Directory.GetDirectories(Path.Combine(repo, "translations")).Select(Path.GetFileName).Order(StringComparer.Ordinal))}.");
+                return RunnerCommandLine.BadUsage;
+            }
+            try
+            {
+                var results = TranslatedNotebooks.Write(repo, lang, parse.GetValue(outFolder) ?? Path.Combine(repo, $"notebooks-{lang}"));
+                foreach (var result in results)
+                {
+                    output.WriteLine($"{Path.GetRelativePath(repo, result.File)}: {result.MarkdownCells - result.English} of {result.MarkdownCells} markdown cells in {lang}" +
+                                     (result.English > 0 ? $", {result.English} left in English (run 'translations check --lang {lang}')" : ""));
+                }
+                return RunnerCommandLine.Success;
+            }
+            catch (InvalidOperationException e)
+            {
+                error.WriteLine($"resnet-notebooks translations notebooks: {e.Message}");
+                return RunnerCommandLine.BadUsage;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"resnet-notebooks translations notebooks: {e.Message}");
+                return RunnerCommandLine.NotebookFailed;
+            }
+        });
+        return command;
     }
 
     private static int Invoke(bool check, string language, TextWriter output, TextWriter error)

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using ResNetNotebooks.Runner.Publish;
+
+namespace ResNetNotebooks.Runner.Translations;
+
+/// <summary>
+/// Writes translated copies of the lessons (<c>resnet-notebooks translations notebooks --lang zh</c>): each notebook of
+/// notebooks/ as committed (no outputs), its markdown cells replaced by their current translations (a missing or stale
+/// one keeps the English and is counted), code cells unchanged. The copies are generated, not committed: the English
+/// notebooks and translations/LANG/ stay the only sources. They go to a folder beside notebooks/ (default
+/// notebooks-LANG/), because the lessons load the library and data by paths relative to their folder (../artifacts/…).
+/// </summary>
+public static class TranslatedNotebooks
+{
+    /// <summary>The metadata key that marks a generated copy (so that a rewrite replaces only files it wrote).</summary>
+    public const string MarkerKey = "translated_from";
+
+    /// <summary>What was written for one notebook: the file, its markdown cells, and how many stayed in English.</summary>
+    public sealed record Result(string File, int MarkdownCells, int English);
+
+    /// <summary>Writes the copies of every lesson into <paramref name="outFolder"/>.</summary>
+    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/, or holds a
+    /// notebook this command did not write; the message says what to do. Nothing is written then.</exception>
+    public static IReadOnlyList<Result> Write(string repository, string language, string outFolder)
+    {
+        var notebooks = Path.Combine(repository, "notebooks");
+        outFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outFolder));
+        if (Path.GetDirectoryName(outFolder) != Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository)) || outFolder == Path.GetFullPath(notebooks))
+        {
+            throw new InvalidOperationException(
+                $"--out {outFolder} must be a folder of its own directly inside the repository, beside notebooks/ (e.g. notebooks-{language}), " +
+                "because the lessons load the library and data by relative paths (../artifacts/notebook-lib/).");
+        }
+        var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
+        var foreign = sources.Select(s => Path.Combine(outFolder, Path.GetFileName(s)))
+            .Where(File.Exists)
+            .FirstOrDefault(f => NotebookDocument.Load(f).Metadata["resnet"]?[MarkerKey] is null);
+        if (foreign is not null)
+        {
+            throw new InvalidOperationException(
+                $"{foreign} is a notebook this command did not write, and it would be replaced; give another --out or move it away.");
+        }
+        var copies = new List<(NotebookDocument Notebook, Result Result)>();
+        foreach (var source in sources)
+        {
+            var notebook = NotebookDocument.Load(source);
+            var path = Path.Combine(repository, "translations", language, Path.ChangeExtension(notebook.Name, ".md"));
+            var translation = TranslationFile.Parse(File.Exists(path) ? File.ReadAllText(path) : "", path);
+            var lesson = BookLesson.Read(notebook, translation);
+            foreach (var (cell, text) in lesson.Markdown)
+            {
+                cell["source"] = NotebookDocument.SourceLines(text);
+            }
+            notebook.ClearOutputs();
+            notebook.RemoveInjectedParameters();
+            var resnet = notebook.Metadata["resnet"] as JsonObject ?? (JsonObject)(notebook.Metadata["resnet"] = new JsonObject());
+            resnet[MarkerKey] = $"notebooks/{notebook.Name} with translations/{language}/{Path.GetFileName(path)}";
+            copies.Add((notebook, new Result(Path.Combine(outFolder, notebook.Name), lesson.Markdown.Count, lesson.Untranslated)));
+        }
+        Directory.CreateDirectory(outFolder);
+        foreach (var (notebook, result) in copies)
+        {
+            notebook.Save(result.File);
+        }
+        return copies.Select(c => c.Result).ToList();
+    }
+}
