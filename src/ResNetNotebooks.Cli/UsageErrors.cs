@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using System.CommandLine;
 using ResNetNotebooks.CommandLine;
+using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Cli;
 
@@ -25,28 +25,16 @@ internal static class UsageErrors
         return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
     }
 
-    /// <summary>The command-line option of each <c>TrainingOptions</c> property a library message may name.</summary>
-    private static readonly (string Property, string Option)[] OptionNames =
-    [
-        ("TrainImages", "--train-images"), ("TestImages", "--test-images"), ("BatchSize", "--batch-size"), ("Epochs", "--epochs"),
-        ("LearningRate", "--lr"), ("Momentum", "--momentum"), ("WeightDecay", "--weight-decay"), ("ImageSize", "--image-size"),
-        ("DropLast", "--drop-last"), ("CycleMomentum", "--cycle-momentum"), ("Nesterov", "--nesterov"), ("Schedule", "--schedule"),
-        ("Precision", "--precision"), ("Init", "--init"), ("Data", "--data"),
-    ];
-
-    /// <summary>A library message about a training setting said as a CLI user says it: "Training option TrainImages =
-    /// 20,000" becomes "--train-images 20,000" (and "DropLast = true" "--drop-last true"), the data splits are "training" and "test" data, and the library's "null"
-    /// (all images) is leaving the option out.</summary>
-    public static string ForCli(string message)
-    {
-        foreach (var (property, option) in OptionNames)
+    /// <summary>A library message as a CLI user reads it. A <see cref="TrainingOptionException"/> names each setting by
+    /// the option that sets it (<c>--train-images 100</c>, <c>--drop-last true</c>, <c>--schedule one-cycle</c>; "all
+    /// images" is leaving the option out); any other message is <see cref="Message"/>.</summary>
+    public static string ForCli(ArgumentException e) => e is TrainingOptionException problem
+        ? problem.Describe((setting, value) => (CliValues.OptionName(setting.Name), setting.Value) switch
         {
-            message = Regex.Replace(message, $@"(Training option )?\b{property} = ", $"{option} ", RegexOptions.CultureInvariant);
-        }
-
-        return message
-            .Replace("the Train data", "the training data", StringComparison.Ordinal)
-            .Replace("the Test data", "the test data", StringComparison.Ordinal)
-            .Replace(", or null for all.", ", or leave the option out for all.", StringComparison.Ordinal);
-    }
+            (null, _) => $"{setting.Name} = {value ?? "null"}",
+            (var option, null) => $"leave {option} out",
+            (var option, Enum choice) => $"{option} {CliValues.ChoiceName(choice)}",
+            var (option, _) => $"{option} {value}",
+        })
+        : Message(e);
 }
