@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Runtime.InteropServices;
+using ResNetNotebooks.CommandLine;
 using ResNetNotebooks.Native;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ public static class CliApp
     public const int Failed = 1;
 
     /// <summary>Exit code: the command line is wrong.</summary>
-    public const int BadArguments = 2;
+    public const int BadArguments = UsageError.ExitCode;
 
     /// <summary>The program's name in messages and help.</summary>
     public const string Name = "resnet-cli";
@@ -39,7 +40,7 @@ public static class CliApp
         var parseResult = CreateCommandLine(stdout, stderr, createModel, stop).Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is ParseErrorAction)
         {
-            return UsageErrors.Write(stderr, UsageErrors.Describe(parseResult), parseResult.CommandResult.Command);
+            return UsageError.Write(stderr, Name, parseResult);
         }
 
         try
@@ -156,7 +157,7 @@ public static class CliApp
             FetchDataCommand.Create(stdout, RunCommand),
             ExportCommand.Create(stdout, RunCommand, createModel),
         };
-        root.SetAction(parseResult => UsageErrors.Write(stderr, "no command given; use train, compare, fetch-data or export.", root));
+        // Without an action System.CommandLine reports a missing command: "no command given; use train, ... or export."
         return root;
     }
 

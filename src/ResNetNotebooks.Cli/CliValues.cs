@@ -133,6 +133,15 @@ internal static class CliValues
         ["Precision"] = "--precision", ["Seed"] = "--seed", ["TrainImages"] = "--train-images", ["TestImages"] = "--test-images",
     };
 
+    /// <summary>The option that sets the <see cref="Training.TrainingOptions"/> property <paramref name="property"/>, or
+    /// null when no option does.</summary>
+    public static string? OptionName(string property) => OptionNames.GetValueOrDefault(property);
+
+    /// <summary>A choice as the options spell it: the enum value's name in lower case, words joined by '-'
+    /// (<c>OneCycle</c>: <c>one-cycle</c>, <c>Fp32</c>: <c>fp32</c>).</summary>
+    public static string ChoiceName(Enum value) =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
+
     /// <summary>A difference of <see cref="Training.TrainingOptions.Differences"/> (e.g. <c>LearningRate: checkpoint 0.1, given
     /// 0.2</c>) with the setting's option name (<c>--lr: checkpoint 0.1, given 0.2</c>).</summary>
     public static string WithOptionName(string difference)

@@ -173,7 +173,7 @@ internal sealed class CompareCommandLine
         }
         catch (ArgumentException e)
         {
-            error = UsageErrors.ForCli(UsageErrors.Message(e));
+            error = UsageErrors.ForCli(e);
             return false;
         }
 

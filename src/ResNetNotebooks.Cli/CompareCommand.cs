@@ -155,7 +155,7 @@ internal static class CompareCommand
             }
             catch (ArgumentException e)
             {
-                throw new CommandUsageException(UsageErrors.ForCli(UsageErrors.Message(e)), e);
+                throw new CommandUsageException(UsageErrors.ForCli(e), e);
             }
         }
 

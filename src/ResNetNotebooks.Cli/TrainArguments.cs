@@ -181,7 +181,7 @@ internal sealed class TrainCommandLine
         }
         catch (ArgumentException e)
         {
-            error = UsageErrors.ForCli(UsageErrors.Message(e));
+            error = UsageErrors.ForCli(e);
             return false;
         }
 

@@ -288,7 +288,7 @@ internal static class TrainCommand
         }
         catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
         {
-            throw new CommandUsageException(UsageErrors.ForCli(UsageErrors.Message(e)), e);
+            throw new CommandUsageException(UsageErrors.ForCli(e), e);
         }
     }
 

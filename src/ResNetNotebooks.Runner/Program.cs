@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ResNetNotebooks.CommandLine;
 using ResNetNotebooks.Runner;
 
 // resnet-notebooks: the headless notebook runner. See README.md, "Running notebooks headlessly".
@@ -24,7 +25,7 @@ namespace ResNetNotebooks.Runner
         public const int NotebookFailed = 1;
 
         /// <summary>Exit code: bad usage (an unknown option, a bad value, an unknown preset).</summary>
-        public const int BadUsage = 2;
+        public const int BadUsage = UsageError.ExitCode;
 
         private const string ProgramName = "resnet-notebooks";
 
@@ -39,8 +40,7 @@ namespace ResNetNotebooks.Runner
             if (parse.Action is ParseErrorAction)
             {
                 // System.CommandLine would print every error, then the help, and exit 1; bad usage here is one line and 2.
-                error.WriteLine(DescribeErrors(parse));
-                return BadUsage;
+                return UsageError.Write(error, ProgramName, parse);
             }
             // 'run' handles SIGINT and SIGTERM itself: it ends its kernel child, says what was kept and exits with 130 or
             // 143. (System.CommandLine's termination handler, ProcessTerminationTimeout, would cancel the action too, but
@@ -128,7 +128,7 @@ namespace ResNetNotebooks.Runner
                 {
                     notebooks, _preset, _param, _cellTimeout, outFolder,
                 };
-                RefuseOptionsAsNotebooks(notebooks, command);
+                UsageError.LeaveOptionsUnmatched(notebooks);
                 command.SetAction((parse, cancel) => RunAsync(parse, parse.GetValue(notebooks) ?? [], parse.GetValue(outFolder), cancel));
                 return command;
             }
@@ -163,7 +163,7 @@ namespace ResNetNotebooks.Runner
                 {
                     notebooks,
                 };
-                RefuseOptionsAsNotebooks(notebooks, command);
+                UsageError.LeaveOptionsUnmatched(notebooks);
                 command.SetAction(parse => StripNotebooks(parse.GetValue(notebooks) ?? [], parse.InvocationConfiguration.Error));
                 return command;
             }
@@ -233,24 +233,6 @@ namespace ResNetNotebooks.Runner
                 });
                 return option;
             }
-
-            /// <summary>
-            /// A mistyped option (<c>--presett ci</c>) would otherwise be taken for a notebook's file name: a value that
-            /// starts with '-' and does not end in .ipynb is refused as an unknown option, with the closest option named.
-            /// </summary>
-            private static void RefuseOptionsAsNotebooks(Argument<string[]> notebooks, Command command) =>
-                notebooks.Validators.Add(result =>
-                {
-                    foreach (var token in result.Tokens.Select(t => t.Value))
-                    {
-                        if (token.StartsWith('-') && !token.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
-                        {
-                            var suggestion = Suggest(token, command);
-                            result.AddError($"Unrecognized option '{token}'.{(suggestion is null ? "" : $" Did you mean {suggestion}?")}");
-                            return;
-                        }
-                    }
-                });
 
             private static void ValidatePresetName(OptionResult result)
             {
@@ -616,62 +598,6 @@ namespace ResNetNotebooks.Runner
         /// <summary>Seconds for a message: whole seconds, or up to three decimals below 10 s.</summary>
         private static string FormatSeconds(double seconds) =>
             seconds.ToString(seconds < 10 ? "0.###" : "0", CultureInfo.InvariantCulture);
-
-        /// <summary>One line for a failed parse: the first error, a suggestion for a mistyped name, where to find help.</summary>
-        private static string DescribeErrors(ParseResult parse)
-        {
-            var command = parse.CommandResult.Command;
-            // The command's whole path (e.g. "resnet-notebooks translations check"), so that the help it names exists.
-            var names = new List<string>();
-            for (SymbolResult? result = parse.CommandResult; result is CommandResult { Command: not RootCommand } sub; result = result.Parent)
-            {
-                names.Insert(0, sub.Command.Name);
-            }
-            var path = string.Join(' ', names.Prepend(ProgramName));
-            // Every error, the one about an unmatched token first (that is the one a suggestion is for), on one line.
-            var errors = parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Trim())
-                .OrderBy(m => parse.UnmatchedTokens.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)) ? 0 : 1)
-                .Distinct()
-                .ToList();
-            var message = errors.Count == 0 ? "bad arguments." : string.Join(" ", errors.Take(3)) + (errors.Count > 3 ? " ..." : "");
-            var suggestion = parse.UnmatchedTokens.Select(t => Suggest(t, command)).FirstOrDefault(s => s is not null);
-            return $"{path}: {message}{(suggestion is null ? "" : $" Did you mean {suggestion}?")} See '{path} --help'.";
-        }
-
-        /// <summary>The option or command name closest to a mistyped <paramref name="token"/>, if one is close.</summary>
-        private static string? Suggest(string token, Command command)
-        {
-            var name = token.Split('=', ':')[0];
-            var candidates = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name))
-                .Concat(command.Subcommands.Select(c => c.Name))
-                .Where(c => c.StartsWith('-') == name.StartsWith('-'))
-                .Distinct()
-                .ToList();
-            var best = candidates
-                .Select(c => (Name: c, Distance: c.StartsWith(name, StringComparison.Ordinal) && name.TrimStart('-').Length >= 2 ? 0 : Distance(name, c)))
-                .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3))
-                .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            return best.Name;
-        }
-
-        /// <summary>Levenshtein distance.</summary>
-        private static int Distance(string a, string b)
-        {
-            var row = Enumerable.Range(0, b.Length + 1).ToArray();
-            for (var i = 1; i <= a.Length; i++)
-            {
-                var diagonal = row[0];
-                row[0] = i;
-                for (var j = 1; j <= b.Length; j++)
-                {
-                    var above = row[j];
-                    row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                    diagonal = above;
-                }
-            }
-            return row[b.Length];
-        }
 
         /// <summary>Where <c>run</c> writes the executed copies without <c>--out</c>: artifacts/notebooks/&lt;preset&gt;, or .../default.</summary>
         internal static string DefaultOutputFolder(string? repository, string? preset) =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -410,16 +409,14 @@ public sealed class Trainer : IDisposable
         var batchesPerEpoch = options.DropLast ? count / options.BatchSize : (int)(((long)count + options.BatchSize - 1) / options.BatchSize);
         if (batchesPerEpoch == 0)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Training option BatchSize = {options.BatchSize} with DropLast = true leaves no training batch: the run has {count:N0} training images, fewer than one batch; use a batch size of at most {count:N0}, more training images, or DropLast = false."),
-                nameof(TrainingOptions.BatchSize));
+            throw new TrainingOptionException(nameof(TrainingOptions.BatchSize),
+                $"{TrainingOptionException.Set(nameof(TrainingOptions.BatchSize), options.BatchSize)} with {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), true)} leaves no training batch: the run has {count:N0} training images, fewer than one batch; use a batch size of at most {count:N0}, more training images, or {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), false)}.");
         }
 
         if ((long)options.Epochs * batchesPerEpoch > int.MaxValue)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Training option Epochs = {options.Epochs:N0} at {batchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / batchesPerEpoch:N0} epochs."),
-                nameof(TrainingOptions.Epochs));
+            throw new TrainingOptionException(nameof(TrainingOptions.Epochs),
+                $"{TrainingOptionException.Set(nameof(TrainingOptions.Epochs), options.Epochs):N0} at {batchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / batchesPerEpoch:N0} epochs.");
         }
     }
 
@@ -427,9 +424,8 @@ public sealed class Trainer : IDisposable
     {
         if (count > available)
         {
-            throw new ArgumentException(
-                $"Training option {option} = {count:N0} asks for more images than the {split} data holds ({available:N0}); use at most {available:N0}, or null for all.",
-                option);
+            throw new TrainingOptionException(option,
+                $"{TrainingOptionException.Set(option, count):N0} asks for more images than the {(split == FashionMnistSplit.Train ? "training" : "test")} data holds ({available:N0}); use at most {available:N0}, or {TrainingOptionException.Set(option, null)} for all.");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using ResNetNotebooks.Data;
 
@@ -179,44 +178,44 @@ public sealed record TrainingOptions
         _ => throw new ArgumentOutOfRangeException(nameof(recipe), recipe, "Use TrainingRecipe.D2l or TrainingRecipe.Tuned."),
     };
 
-    /// <summary>Checks every value and throws an <see cref="ArgumentException"/> naming the value, what it was and
+    /// <summary>Checks every value and throws a <see cref="TrainingOptionException"/> naming the value, what it was and
     /// the fix.</summary>
-    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    /// <exception cref="TrainingOptionException">A value is out of range.</exception>
     public void Validate()
     {
-        static void Check(bool ok, string name, object value, string fix)
+        static void Check(bool ok, string name, object value, FormattableString fix)
         {
             if (!ok)
             {
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Training option {name} = {value} is not valid: {fix}."), name);
+                throw new TrainingOptionException(name, $"{TrainingOptionException.Set(name, value)} is not valid: {fix}.");
             }
         }
 
-        Check(Epochs >= 1, nameof(Epochs), Epochs, "train for at least 1 epoch (the quick profile trains 5)");
-        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "use at least 1 image per batch (d2l uses 256)");
+        Check(Epochs >= 1, nameof(Epochs), Epochs, $"train for at least 1 epoch (the quick profile trains 5)");
+        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, $"use at least 1 image per batch (d2l uses 256)");
         Check(ImageSize >= 28 && ImageSize <= MaxImageSize, nameof(ImageSize), ImageSize,
             $"use 28 (the stored size) up to {MaxImageSize}, e.g. 96 as in d2l (ImageNet's 224 is the largest a ResNet is usually trained at)");
         // The optimizer computes in 32-bit floats: a rate a double holds may round to 0 there (1e-320) and train nothing.
         Check(LearningRate > 0 && (float)LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate,
-            "use a positive rate that fits a 32-bit float as the optimizer stores it (it must not round to 0 there), e.g. 0.05 (d2l) or 0.1 (tuned peak)");
+            $"use a positive rate that fits a 32-bit float as the optimizer stores it (it must not round to 0 there), e.g. 0.05 (d2l) or 0.1 (tuned peak)");
         Check(Momentum >= 0 && Momentum < 1 && (float)Momentum < 1 && (Momentum == 0 || (float)Momentum > 0), nameof(Momentum), Momentum,
-            "use 0 (none) or a value below 1 that stays below 1 and above 0 in a 32-bit float, e.g. 0.9");
-        Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "Nesterov momentum needs Momentum > 0 (e.g. 0.9), or turn Nesterov off");
+            $"use 0 (none) or a value below 1 that stays below 1 and above 0 in a 32-bit float, e.g. 0.9");
+        Check(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov,
+            $"Nesterov momentum needs a momentum above 0, e.g. {TrainingOptionException.Set(nameof(Momentum), 0.9)}, or {TrainingOptionException.Set(nameof(Nesterov), false)}");
         Check(!CycleMomentum || Schedule == LearningRateSchedule.OneCycle, nameof(CycleMomentum), CycleMomentum,
-            "momentum only cycles with the one-cycle schedule; use Schedule = OneCycle or CycleMomentum = false");
+            $"momentum only cycles with the one-cycle schedule; use {TrainingOptionException.Set(nameof(Schedule), LearningRateSchedule.OneCycle)} or {TrainingOptionException.Set(nameof(CycleMomentum), false)}");
         Check(!CycleMomentum || (Momentum - MomentumCycleHalfWidth > 0 && Momentum + MomentumCycleHalfWidth < 1), nameof(CycleMomentum), CycleMomentum,
-            $"cycling moves the momentum ±{MomentumCycleHalfWidth} around Momentum = {Momentum}, which must stay between 0 and 1; use a Momentum between 0.05 and 0.95 (e.g. 0.9) or CycleMomentum = false");
+            $"cycling moves the momentum ±{MomentumCycleHalfWidth} around {TrainingOptionException.Set(nameof(Momentum), Momentum)}, which must stay between 0 and 1; use a momentum between 0.05 and 0.95 (e.g. {TrainingOptionException.Set(nameof(Momentum), 0.9)}) or {TrainingOptionException.Set(nameof(CycleMomentum), false)}");
         Check(WeightDecay >= 0 && WeightDecay <= float.MaxValue && (WeightDecay == 0 || (float)WeightDecay > 0), nameof(WeightDecay), WeightDecay,
-            "use 0 (none) or a small positive value that does not round to 0 in a 32-bit float, e.g. 5e-4");
-        Check(TrainImages is null or >= 1, nameof(TrainImages), TrainImages!, "use at least 1 image, or null for all");
+            $"use 0 (none) or a small positive value that does not round to 0 in a 32-bit float, e.g. 5e-4");
+        Check(TrainImages is null or >= 1, nameof(TrainImages), TrainImages!, $"use at least 1 image, or {TrainingOptionException.Set(nameof(TrainImages), null)} for all");
         Check(!(DropLast && TrainImages < BatchSize), nameof(TrainImages), TrainImages!,
-            $"with DropLast = true and BatchSize = {BatchSize} no batch is left to train; use at least {BatchSize} training images, a batch size of at most {TrainImages}, or DropLast = false");
-        Check(TestImages is null or >= 1, nameof(TestImages), TestImages!, "use at least 1 image, or null for all");
-        Check(Enum.IsDefined(Data), nameof(Data), Data, "use Subset or Full");
-        Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, "use Constant or OneCycle");
-        Check(Enum.IsDefined(Init), nameof(Init), Init, "use Xavier, Default or He");
-        Check(Enum.IsDefined(Precision), nameof(Precision), Precision, "use Fp32 or Bf16");
+            $"with {TrainingOptionException.Set(nameof(DropLast), true)} and {TrainingOptionException.Set(nameof(BatchSize), BatchSize)} no batch is left to train; use at least {BatchSize} training images, a batch size of at most {TrainImages}, or {TrainingOptionException.Set(nameof(DropLast), false)}");
+        Check(TestImages is null or >= 1, nameof(TestImages), TestImages!, $"use at least 1 image, or {TrainingOptionException.Set(nameof(TestImages), null)} for all");
+        Check(Enum.IsDefined(Data), nameof(Data), Data, $"use Subset or Full");
+        Check(Enum.IsDefined(Schedule), nameof(Schedule), Schedule, $"use Constant or OneCycle");
+        Check(Enum.IsDefined(Init), nameof(Init), Init, $"use Xavier, Default or He");
+        Check(Enum.IsDefined(Precision), nameof(Precision), Precision, $"use Fp32 or Bf16");
     }
 
     /// <summary>

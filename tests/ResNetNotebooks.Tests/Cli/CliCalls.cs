@@ -26,4 +26,17 @@ internal static class CliCalls
         Assert.DoesNotContain("   at ", error);
         return lines[0]["resnet-cli: ".Length..];
     }
+
+    /// <summary>The one line a wrong command line writes (exit code 2): the command by its whole path (e.g.
+    /// "resnet-cli train"), the problem, and a pointer to that command's help; returns the problem.</summary>
+    public static string UsageLine(string error, string command)
+    {
+        var lines = error.TrimEnd().Split(Environment.NewLine);
+        Assert.True(lines.Length == 1, error);
+        Assert.StartsWith($"{command}: ", lines[0]);
+        Assert.EndsWith($" See '{command} --help'.", lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("Usage:", error);
+        return lines[0][$"{command}: ".Length..^$" See '{command} --help'.".Length];
+    }
 }

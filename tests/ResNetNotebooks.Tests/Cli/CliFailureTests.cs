@@ -89,7 +89,9 @@ public class CliFailureTests
 
         Assert.True(same.Code == 0, same.Err);
         Assert.Equal(2, code);
-        AssertHas(error.Split(Environment.NewLine)[0], "--resume", folder.Path, "--epochs: checkpoint 2, given 3", "Give only --out and --resume");
+        var problem = UsageLine(error, "resnet-cli train");
+        Assert.All(new[] { folder.Path, "--epochs: checkpoint 2, given 3", "--out and --resume" }, fact => Assert.Contains(fact, problem));
+        Assert.DoesNotContain("--seed", problem); // the same as the checkpoint's
     }
 
     [Theory]
@@ -107,7 +109,8 @@ public class CliFailureTests
         foreach (var (code, output, error) in new[] { train, compare })
         {
             Assert.Equal(2, code);
-            Assert.StartsWith($"resnet-cli: {option} {value} rounds to 0 in the 32-bit floats the optimizer computes with", error);
+            Assert.Contains($"{option} {value} rounds to 0", error);
+            Assert.Contains("32-bit", error);
             Assert.Equal("", output);
         }
     }
@@ -163,8 +166,8 @@ public class CliFailureTests
         var (code, _, error) = Run(["train", "--train-images", "20000", "--test-images", "32", "--out", target]);
 
         Assert.Equal(2, code);
-        Assert.Contains("--train-images 20,000 asks for more images than the training data holds (10,000); use at most 10,000", error);
-        Assert.Contains("leave the option out", error);
+        var problem = UsageLine(error, "resnet-cli train");
+        Assert.All(new[] { "--train-images 20,000", "training data", "(10,000)", "at most 10,000", "leave --train-images out" }, fact => Assert.Contains(fact, problem));
         Assert.False(Directory.Exists(folder.Combine("new")));
     }
 

@@ -225,7 +225,7 @@ public class TrainerTests
     {
         using var data = TinyRun.Data();
 
-        var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options with { TrainImages = 97 }, TinyRun.Model, data.Train, data.Test));
+        var e = Assert.Throws<TrainingOptionException>(() => new Trainer(TinyRun.Options with { TrainImages = 97 }, TinyRun.Model, data.Train, data.Test));
 
         Assert.Contains("TrainImages = 97", e.Message);
     }

@@ -15,7 +15,7 @@ public sealed class TrainingFailureTests
     [InlineData(int.MaxValue, "ImageSize = 2147483647")]
     public void Image_sizes_above_the_bound_are_refused(int size, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => (TrainingProfiles.Quick with { ImageSize = size }).Validate());
+        var e = Assert.Throws<TrainingOptionException>(() => (TrainingProfiles.Quick with { ImageSize = size }).Validate());
 
         Assert.Contains(expected, e.Message);
         Assert.Contains($"up to {TrainingOptions.MaxImageSize}", e.Message);
@@ -28,7 +28,7 @@ public sealed class TrainingFailureTests
     [InlineData(double.NaN)]
     public void Learning_rates_a_32_bit_float_cannot_hold_are_refused(double rate)
     {
-        var e = Assert.Throws<ArgumentException>(() => (TrainingProfiles.Quick with { LearningRate = rate }).Validate());
+        var e = Assert.Throws<TrainingOptionException>(() => (TrainingProfiles.Quick with { LearningRate = rate }).Validate());
 
         Assert.Contains("LearningRate", e.Message);
     }
@@ -48,7 +48,7 @@ public sealed class TrainingFailureTests
             _ => TrainingProfiles.Quick with { Momentum = value, Nesterov = false },
         };
 
-        var e = Assert.Throws<ArgumentException>(options.Validate);
+        var e = Assert.Throws<TrainingOptionException>(options.Validate);
 
         Assert.Equal(name, e.ParamName);
     }
@@ -71,7 +71,7 @@ public sealed class TrainingFailureTests
         // The quick profile drops the last batch and uses 256 images a batch; 100 images make 100 / 256 = 0 full batches.
         var options = TrainingProfiles.Quick with { TrainImages = 100 };
 
-        var e = Assert.Throws<ArgumentException>(options.Validate);
+        var e = Assert.Throws<TrainingOptionException>(options.Validate);
 
         Assert.Contains("TrainImages = 100", e.Message);
         Assert.Contains("BatchSize = 256", e.Message);
@@ -83,7 +83,7 @@ public sealed class TrainingFailureTests
     {
         using var data = TinyRun.Data(train: 40, test: 8);
 
-        var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyRun.Options with { BatchSize = 41 }, TinyRun.Model, data.Train, data.Test));
+        var e = Assert.Throws<TrainingOptionException>(() => new Trainer(TinyRun.Options with { BatchSize = 41 }, TinyRun.Model, data.Train, data.Test));
 
         Assert.Equal("BatchSize", e.ParamName);
         Assert.Contains("the run has 40 training images, fewer than one batch", e.Message);
@@ -96,7 +96,7 @@ public sealed class TrainingFailureTests
         // 96 images at batch 32: 3 batches an epoch, so int.MaxValue epochs would be 3 × 2,147,483,647 steps.
         var options = TinyRun.Options with { Epochs = int.MaxValue };
 
-        var e = Assert.Throws<ArgumentException>(() => new Trainer(options, TinyRun.Model, data.Train, data.Test));
+        var e = Assert.Throws<TrainingOptionException>(() => new Trainer(options, TinyRun.Model, data.Train, data.Test));
 
         Assert.Equal("Epochs", e.ParamName);
         Assert.Contains($"use at most {int.MaxValue / 3:N0} epochs", e.Message);

@@ -94,7 +94,7 @@ public class TrainingProfilesTests
             _ => TrainingProfiles.Quick with { LearningRate = -1 },
         };
 
-        var e = Assert.Throws<ArgumentException>(bad.Validate);
+        var e = Assert.Throws<TrainingOptionException>(bad.Validate);
 
         Assert.Equal(name, e.ParamName);
         Assert.Contains($"Training option {name} = ", e.Message);
