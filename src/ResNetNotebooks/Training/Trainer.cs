@@ -461,9 +461,8 @@ public sealed class Trainer : IDisposable
 
         if ((long)options.Epochs * train.BatchesPerEpoch > int.MaxValue)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Training option Epochs = {options.Epochs:N0} at {train.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / train.BatchesPerEpoch:N0} epochs."),
-                nameof(TrainingOptions.Epochs));
+            throw new TrainingOptionException(nameof(TrainingOptions.Epochs),
+                $"{TrainingOptionException.Set(nameof(TrainingOptions.Epochs), options.Epochs):N0} at {train.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / train.BatchesPerEpoch:N0} epochs.");
         }
 
         return train;
