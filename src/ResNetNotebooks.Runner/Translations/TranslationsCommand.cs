@@ -23,19 +23,7 @@ public static partial class TranslationsCommand
             "adds new or changed cells with the English under a TODO-EN line, drops blocks of removed cells.");
         foreach (var command in new[] { check, refresh })
         {
-            var language = new Option<string>("--lang")
-            {
-                HelpName = "LANG",
-                Description = "The language's folder under translations/, e.g. zh.",
-                Required = true,
-            };
-            language.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<string>() is { } name && !LanguageName().IsMatch(name))
-                {
-                    result.AddError($"--lang takes a language code such as zh or pt-BR, not '{name}'.");
-                }
-            });
+            var language = LanguageOption();
             command.Options.Add(language);
             var isCheck = command == check;
             command.SetAction(parse => Invoke(isCheck, parse.GetValue(language)!,
@@ -47,8 +35,8 @@ public static partial class TranslationsCommand
         };
     }
 
-    /// <summary><c>translations notebooks --lang zh [--out notebooks-zh]</c>: writes the lessons with their markdown translated.</summary>
-    private static Command NotebooksCommand()
+    /// <summary>The required <c>--lang LANG</c> option, refusing a value that is not a language code.</summary>
+    private static Option<string> LanguageOption()
     {
         var language = new Option<string>("--lang")
         {
@@ -63,6 +51,13 @@ public static partial class TranslationsCommand
                 result.AddError($"--lang takes a language code such as zh or pt-BR, not '{name}'.");
             }
         });
+        return language;
+    }
+
+    /// <summary><c>translations notebooks --lang zh [--out notebooks-zh]</c>: writes the lessons with their markdown translated.</summary>
+    private static Command NotebooksCommand()
+    {
+        var language = LanguageOption();
         var outFolder = new Option<string?>("--out")
         {
             HelpName = "FOLDER",
