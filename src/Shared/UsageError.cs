@@ -38,6 +38,14 @@ internal static class UsageError
         {
             var token = parse.UnmatchedTokens[0];
             var suggestions = Suggestions(parse, token);
+            if (suggestions.Count == 0 && token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=') is > 2 and var equals)
+            {
+                // --name=value: System.CommandLine compares the whole token; suggest for the name alone.
+                var name = token[..equals];
+                var tokens = parse.Tokens.Select(t => t.Value == token ? name : t.Value).ToArray();
+                suggestions = Suggestions(parse.RootCommandResult.Command.Parse(tokens), name);
+            }
+
             var didYouMean = suggestions.Count > 0 ? $"; did you mean {string.Join(" or ", suggestions)}?" : null;
             return (token.StartsWith('-'), commands.Length > 0) switch
             {

@@ -135,6 +135,7 @@ public sealed class RunnerCommandLineTests
         AssertUsage(await Invoke("run", "--presett", "ci"), "resnet-notebooks run", "--presett", "did you mean --preset?");
         AssertUsage(await Invoke("run", "a.ipynb", "--presett", "ci", "b.ipynb"), "resnet-notebooks run", "--presett", "did you mean --preset?");
         AssertUsage(await Invoke("strip", "a.ipynb", "--fore"), "resnet-notebooks strip", "--fore");
+        AssertUsage(await Invoke("run", "--presett=ci"), "resnet-notebooks run", "--presett=ci", "did you mean --preset?");
         AssertUsage(await Invoke("exec", "x.ipynb", "--out", "a", "--result", "b", "--cell-timout", "5"), "resnet-notebooks exec", "--cell-timout", "did you mean --cell-timeout?");
         AssertUsage(await Invoke("rnu"), "resnet-notebooks", "'rnu'", "did you mean run?");
         AssertUsage(await Invoke("translations", "chek"), "resnet-notebooks translations", "'chek'", "did you mean check?");
