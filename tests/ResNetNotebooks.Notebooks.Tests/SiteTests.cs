@@ -81,7 +81,7 @@ public sealed class SiteTests
             {
                 problems.Add($"{relative}: no code cells on a lesson page");
             }
-            if (relative.EndsWith("index.html", StringComparison.Ordinal) || lesson || relative.EndsWith("/Residual.cs.html", StringComparison.Ordinal))
+            if (relative.EndsWith("index.html", StringComparison.Ordinal) || lesson || relative.EndsWith("/Blocks.cs.html", StringComparison.Ordinal))
             {
                 var name = Path.GetFileNameWithoutExtension(relative.Replace("zh/", "zh-", StringComparison.Ordinal)) + ".png";
                 await browser.Page.ScreenshotAsync(Path.Combine(Screenshots, name),

@@ -270,6 +270,6 @@ internal static partial class BookRenderer
         return writer.ToString();
     }
 
-    /// <summary>The page of a repository file: src/ResNetNotebooks/Models/Residual.cs → source/src/ResNetNotebooks/Models/Residual.cs.html.</summary>
+    /// <summary>The page of a repository file: src/ResNetNotebooks/Models/Blocks.cs → source/src/ResNetNotebooks/Models/Blocks.cs.html.</summary>
     private static string SourcePage(string file) => $"source/{file}.html";
 }
