@@ -19,7 +19,7 @@ public sealed record RunRecord(string? Preset, IReadOnlyDictionary<string, strin
     /// <summary>The record of a run with <paramref name="options"/> finishing now, in the repository around <paramref name="folder"/>.</summary>
     public static RunRecord Now(RunOptions options, string folder) =>
         new(options.Preset, options.Parameters, DateTimeOffset.UtcNow,
-            $"{Environment.MachineName} ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}, {Environment.ProcessorCount} cores)",
+            $"{Environment.MachineName} ({RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}, {Environment.ProcessorCount} {(Environment.ProcessorCount == 1 ? "core" : "cores")})",
             CurrentCommit(folder));
 
     /// <summary>Writes the record into <paramref name="notebook"/>'s metadata (<c>resnet.run</c>).</summary>
