@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using ResNetNotebooks.Training;
 
 namespace ResNetNotebooks.Cli;
 
@@ -131,6 +132,7 @@ internal static class CliValues
         ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum", ["Nesterov"] = "--nesterov",
         ["CycleMomentum"] = "--cycle-momentum", ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["Init"] = "--init",
         ["Precision"] = "--precision", ["Seed"] = "--seed", ["TrainImages"] = "--train-images", ["TestImages"] = "--test-images",
+        [nameof(ComparePlan.Nets)] = "--nets", [nameof(ComparePlan.Depths)] = "--depths", [nameof(ComparePlan.Seeds)] = "--seeds",
     };
 
     /// <summary>The option that sets the <see cref="Training.TrainingOptions"/> property <paramref name="property"/>, or

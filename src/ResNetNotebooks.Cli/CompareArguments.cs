@@ -21,79 +21,6 @@ public sealed record CompareArguments(ComparePlan Plan, bool Explicit, string? O
     internal Func<ComparePlan, ComparePlan> ApplyGiven { get; init; } = plan => plan;
 }
 
-/// <summary>
-/// What a comparison trains: every network kind × depth × seed, one after the other, with the same settings
-/// (<see cref="Options"/> with the run's seed). Stored as <c>compare.json</c> in the output folder, so that
-/// <c>--resume</c> knows the runs.
-/// </summary>
-/// <param name="Nets">"plain" and/or "resnet", in the order given.</param>
-/// <param name="Depths">CIFAR depths 6n + 2, in the order given.</param>
-/// <param name="Seeds">Seeds, in the order given.</param>
-/// <param name="Options">The settings of every run; its <see cref="TrainingOptions.Seed"/> is unused (each run takes
-/// its seed from <see cref="Seeds"/>).</param>
-public sealed record ComparePlan(IReadOnlyList<string> Nets, IReadOnlyList<int> Depths, IReadOnlyList<int> Seeds, TrainingOptions Options)
-{
-    /// <summary>The paper's CIFAR recipe (He et al. 2016, §4.2) at this project's scale: SGD with momentum 0.9, weight
-    /// decay 1e-4, learning rate 0.1 held constant (the paper divides it by 10 at 32k and 48k iterations), batch 128
-    /// with the smaller last batch dropped, He initialisation; the shipped subset for 10 epochs.</summary>
-    public static TrainingOptions PaperRecipe => new()
-    {
-        Profile = "compare", Data = TrainingData.Subset, Epochs = 10, BatchSize = 128, LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4,
-        Schedule = LearningRateSchedule.Constant, Init = WeightInit.He, DropLast = true, Seed = 0,
-    };
-
-    /// <summary>The runs in training order: by depth (as given), then network, then seed, so that each depth's plain
-    /// and residual runs finish close together.</summary>
-    public IEnumerable<CompareRun> Runs() =>
-        from depth in Depths
-        from net in Nets
-        from seed in Seeds
-        select new CompareRun(net, depth, seed, Options with { Seed = seed });
-
-    /// <summary>Whether two plans train the same runs with the same settings.</summary>
-    public bool SameAs(ComparePlan other) =>
-        Nets.SequenceEqual(other.Nets) && Depths.SequenceEqual(other.Depths) && Seeds.SequenceEqual(other.Seeds) && Options == other.Options;
-
-    /// <summary>What differs between this plan (<paramref name="thisName"/>) and <paramref name="other"/>, one item each.</summary>
-    public IEnumerable<string> Differences(ComparePlan other, string thisName, string otherName)
-    {
-        static string L<T>(IEnumerable<T> values) => string.Join(',', values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
-        if (!Nets.SequenceEqual(other.Nets))
-        {
-            yield return $"--nets: {thisName} {L(Nets)}, {otherName} {L(other.Nets)}";
-        }
-
-        if (!Depths.SequenceEqual(other.Depths))
-        {
-            yield return $"--depths: {thisName} {L(Depths)}, {otherName} {L(other.Depths)}";
-        }
-
-        if (!Seeds.SequenceEqual(other.Seeds))
-        {
-            yield return $"--seeds: {thisName} {L(Seeds)}, {otherName} {L(other.Seeds)}";
-        }
-
-        foreach (var d in Options.Differences(other.Options, thisName, otherName))
-        {
-            yield return d;
-        }
-    }
-}
-
-/// <summary>One run of a comparison.</summary>
-/// <param name="Net">"plain" or "resnet".</param>
-/// <param name="Depth">The CIFAR depth.</param>
-/// <param name="Seed">The seed.</param>
-/// <param name="Options">The run's settings (its seed included).</param>
-public sealed record CompareRun(string Net, int Depth, int Seed, TrainingOptions Options)
-{
-    /// <summary>The network's configuration: <see cref="ResNetConfig.CifarPlain"/> or <see cref="ResNetConfig.CifarResNet"/>.</summary>
-    public ResNetConfig Config => Net == "plain" ? ResNetConfig.CifarPlain(Depth) : ResNetConfig.CifarResNet(Depth);
-
-    /// <summary>The run's sub-folder, e.g. <c>plain-56-seed1</c>.</summary>
-    public string FolderName => CompareFolder.RunFolderName(Config.Name, Seed);
-}
-
 /// <summary>The <c>compare</c> command: its options, and how their values become <see cref="CompareArguments"/>.</summary>
 internal sealed class CompareCommandLine
 {
@@ -208,81 +135,6 @@ internal sealed class CompareCommandLine
         return true;
     }
 
-    /// <summary>A difference of the plans' settings with the option's name (see <see cref="CliValues.WithOptionName"/>).</summary>
-    public static string WithOptionName(string difference) => CliValues.WithOptionName(difference);
-
-    /// <summary>What is wrong with a plan read from a file (a user can edit <c>compare.json</c>), checked as the command
-    /// line checks its options; null when nothing is.</summary>
-    public static string? Problem(ComparePlan plan)
-    {
-        if (plan.Nets is not { Count: > 0 })
-        {
-            return "\"Nets\" is missing or empty; list plain, resnet or both, e.g. [\"plain\", \"resnet\"]";
-        }
-
-        foreach (var net in plan.Nets)
-        {
-            if (net is not ("plain" or "resnet"))
-            {
-                return $"\"Nets\" holds {(net is null ? "null" : $"'{net}'")}; use \"plain\" and/or \"resnet\"";
-            }
-        }
-
-        if (plan.Nets.Distinct().Count() != plan.Nets.Count)
-        {
-            return "\"Nets\" lists a network twice; give each once";
-        }
-
-        if (plan.Depths is not { Count: > 0 })
-        {
-            return "\"Depths\" is missing or empty; give CIFAR depths 6n+2, e.g. [20, 56]";
-        }
-
-        foreach (var depth in plan.Depths)
-        {
-            if (ParseDepth(depth.ToString(CultureInfo.InvariantCulture)).Error is { } error)
-            {
-                return $"\"Depths\": {error}";
-            }
-        }
-
-        if (plan.Depths.Distinct().Count() != plan.Depths.Count)
-        {
-            return "\"Depths\" lists a depth twice; give each once";
-        }
-
-        if (plan.Seeds is not { Count: > 0 })
-        {
-            return "\"Seeds\" is missing or empty; give seeds of at least 0, e.g. [1]";
-        }
-
-        if (plan.Seeds.FirstOrDefault(s => s < 0) is var negative && negative < 0)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"\"Seeds\" holds {negative}; give seeds of at least 0, e.g. [1]");
-        }
-
-        if (plan.Seeds.Distinct().Count() != plan.Seeds.Count)
-        {
-            return "\"Seeds\" lists a seed twice; give each once";
-        }
-
-        if (plan.Options is null)
-        {
-            return "\"Options\" is missing";
-        }
-
-        try
-        {
-            plan.Options.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            return $"\"Options\": {UsageErrors.Message(e).TrimEnd('.')}";
-        }
-
-        return null;
-    }
-
     /// <summary>An option taking a comma-separated list (no repeats, at least one value), each value read by
     /// <paramref name="parse"/>, which returns null and the reason for a bad value.</summary>
     private static Option<T[]> List<T>(string name, string helpName, string description, Func<string, (T? Value, string? Error)> parse) => new(name)
@@ -322,9 +174,6 @@ internal sealed class CompareCommandLine
         },
     };
 
-    /// <summary>The deepest network accepted: the paper's ResNet-1202 (§4.2).</summary>
-    public const int MaxDepth = 1202;
-
     private static string Example(string name) => name switch { "--nets" => "plain,resnet", "--depths" => "20,56", _ => "1,2,3" };
 
     private static (string? Value, string? Error) ParseNet(string text) => text.ToLowerInvariant() switch
@@ -334,28 +183,10 @@ internal sealed class CompareCommandLine
         _ => (null, $"unknown network '{text}'; use plain, resnet or plain,resnet."),
     };
 
-    private static (int Value, string? Error) ParseDepth(string text)
-    {
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var depth))
-        {
-            return (0, $"'{text}' is not a whole number; give CIFAR depths 6n+2, e.g. 20,56.");
-        }
-
-        if (depth > MaxDepth)
-        {
-            return (0, $"depth {depth} is deeper than the paper's deepest CIFAR network ({MaxDepth}); give depths 6n+2 up to {MaxDepth}, e.g. 20,56.");
-        }
-
-        try
-        {
-            _ = ResNetConfig.CifarResNet(depth);
-            return (depth, null);
-        }
-        catch (ArgumentException e)
-        {
-            return (0, UsageErrors.Message(e));
-        }
-    }
+    private static (int Value, string? Error) ParseDepth(string text) =>
+        !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var depth)
+            ? (0, $"'{text}' is not a whole number; give CIFAR depths 6n+2, e.g. 20,56.")
+            : ComparePlan.DepthProblem(depth) is { } problem ? (0, problem) : (depth, null);
 
     private static (int Value, string? Error) ParseSeed(string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) && seed >= 0

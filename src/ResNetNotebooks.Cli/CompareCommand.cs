@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ResNetNotebooks.Display;
-using ResNetNotebooks.Models;
 using ResNetNotebooks.Native;
 using ResNetNotebooks.Training;
 using Spectre.Console;
@@ -13,128 +10,93 @@ namespace ResNetNotebooks.Cli;
 
 /// <summary>
 /// <c>compare</c>: plain versus residual CIFAR networks of several depths (He et al. 2016, Fig. 6), one run per
-/// network, depth and seed, one after the other. Each run has its folder <c>&lt;name&gt;-seed&lt;k&gt;</c> with
-/// <c>metrics.csv</c> and the checkpoint (after every epoch), <c>steps.csv</c> (each batch's loss, written just before
-/// the epoch's checkpoint, so that it never lacks a checkpointed step) and <c>run.json</c>; the output folder gets
-/// <c>compare.json</c> (the plan, for <c>--resume</c>), and after every run <c>summary.csv</c> and
-/// <c>comparison.html</c>. Every file is written atomically.
+/// network, depth and seed, one after the other. <see cref="Comparison"/> owns the output folder (the plan
+/// <c>compare.json</c>, every run folder with its checkpoint, <c>metrics.csv</c>, <c>steps.csv</c> and <c>run.json</c>,
+/// and <c>summary.csv</c>); this command prints, draws <c>comparison.html</c> after every run and says each problem
+/// in the options a user can give.
 /// </summary>
 internal static class CompareCommand
 {
     /// <summary>The output folder unless <c>--out</c> says otherwise (relative to the current folder).</summary>
     public const string DefaultFolder = "runs/compare";
 
-    /// <summary>The plan's file name in the output folder.</summary>
-    public const string PlanFileName = "compare.json";
-
-    /// <summary>The charts' file name in the output folder.</summary>
-    public const string ChartFileName = "comparison.html";
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
     /// <summary>Called after each epoch's files are written (tests stop a run here, as a kill would).</summary>
     internal static Action<CompareRun, EpochMetrics>? AfterEpoch { get; set; }
 
-    /// <summary>Checks the output folder (writable, not in use, its comparison against <c>--resume</c> and
-    /// <c>--overwrite</c>), takes its lock and returns the comparison to run, which releases the lock when it ends; or,
-    /// when the options given differ from those of the comparison to resume, the usage error.</summary>
+    /// <summary>Opens the output folder (writable, not in use), decides against <c>--resume</c> and <c>--overwrite</c>
+    /// how the comparison starts and returns it to run, which releases the folder when it ends; or, when the options
+    /// given differ from those of the comparison to resume, the usage error.</summary>
     /// <exception cref="CommandFailedException">The folder cannot be written or is in use, nothing to resume, a
     /// comparison in the way, or an unreadable plan.</exception>
     public static (Func<int>? Run, string? UsageError) Prepare(CompareArguments arguments, IAnsiConsole console, CancellationToken stop = default)
     {
-        var folder = TrainCommand.OpenFolder(Path.GetFullPath(arguments.Out ?? DefaultFolder), $"{CliApp.Name} compare");
+        var outFolder = Path.GetFullPath(arguments.Out ?? DefaultFolder);
+        Comparison comparison;
         try
         {
-            var (plan, clear, usageError) = CheckFolder(arguments, folder.FolderPath);
-            if (plan is null)
+            comparison = Comparison.Open(outFolder, $"{CliApp.Name} compare --out {outFolder}");
+        }
+        catch (IOException e)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+        }
+
+        try
+        {
+            var plan = arguments.Plan;
+            if (Start(comparison, arguments.Resume ? RunStart.Resume : arguments.Overwrite ? RunStart.Overwrite : RunStart.New) is { } stored)
             {
-                folder.Dispose();
-                return (null, usageError);
+                var asked = arguments.ApplyGiven(stored);
+                if (!stored.SameAs(asked))
+                {
+                    comparison.Dispose();
+                    return (null,
+                        $"--resume continues the comparison in {comparison.FolderPath} with the settings it was started with, but the options given differ: " +
+                        $"{string.Join("; ", stored.Differences(asked, "folder", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
+                }
+
+                plan = stored;
             }
 
             return (() =>
             {
-                using (folder)
+                using (comparison)
                 {
-                    return Run(plan, clear, arguments, folder.FolderPath, console, stop);
+                    return Run(plan, comparison, arguments, console, stop);
                 }
             }, null);
         }
         catch
         {
-            folder.Dispose();
+            comparison.Dispose();
             throw;
         }
     }
 
-    /// <summary>The plan to run, whether an earlier comparison is to be removed first (only once the new one is known
-    /// to run: <see cref="Run"/> removes it after checking every run's settings against the data), or the usage error.</summary>
-    private static (ComparePlan? Plan, bool Clear, string? UsageError) CheckFolder(CompareArguments arguments, string outFolder)
-    {
-        var planPath = Path.Combine(outFolder, PlanFileName);
-        if (arguments.Resume)
-        {
-            if (!File.Exists(planPath))
-            {
-                throw new CommandFailedException(
-                    $"--resume: there is no comparison to continue in {outFolder} (looked for {PlanFileName}). Start it without --resume.");
-            }
-
-            var stored = ReadPlan(planPath);
-            var asked = arguments.ApplyGiven(stored);
-            if (!stored.SameAs(asked))
-            {
-                return (null, false,
-                    $"--resume continues the comparison in {outFolder} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", stored.Differences(asked, "folder", "given").Select(CompareCommandLine.WithOptionName))}. Give only --out and --resume (or the same settings).");
-            }
-
-            return (stored, false, null);
-        }
-
-        var leftovers = RunFolders(outFolder).Where(RunFolder.HoldsResults).ToList();
-        if (File.Exists(planPath) || leftovers.Count > 0)
-        {
-            if (!arguments.Overwrite)
-            {
-                throw new CommandFailedException(
-                    $"{outFolder} already holds a comparison ({(File.Exists(planPath) ? PlanFileName + ", " : "")}{leftovers.Count} run folder(s) with results). " +
-                    "Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.");
-            }
-
-            return (arguments.Plan, true, null);
-        }
-
-        return (arguments.Plan, false, null);
-    }
-
-    /// <summary>Removes what a comparison wrote (never other files): the plan, summary and chart, and in every run
-    /// folder what its run wrote (the folder too when that leaves it empty).</summary>
-    private static void Clear(string outFolder, IEnumerable<RunFolder> folders)
+    /// <summary>The comparison's start with the CLI's advice.</summary>
+    private static ComparePlan? Start(Comparison comparison, RunStart start)
     {
         try
         {
-            foreach (var name in new[] { PlanFileName, CompareFolder.SummaryFileName, ChartFileName })
-            {
-                File.Delete(Path.Combine(outFolder, name));
-            }
-
-            foreach (var folder in folders)
-            {
-                folder.Clear(CompareFolder.RunFileName);
-                folder.RemoveWhenEmpty = true;
-            }
+            return comparison.Start(start);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (RunFolderException e)
         {
-            throw new CommandFailedException($"--overwrite: the earlier comparison in {outFolder} cannot be removed ({e.Message.TrimEnd('.')}); remove it by hand or choose another folder with --out.", e);
+            throw new CommandFailedException(e.Problem switch
+            {
+                RunFolderProblem.NothingToResume => $"--resume: {e.Facts}. Start it without --resume.",
+                RunFolderProblem.ComparisonInTheWay =>
+                    $"{e.Facts}. Continue it with --resume, start it afresh with --overwrite, or choose another folder with --out.",
+                RunFolderProblem.BadPlan => $"{e.Facts}; {PlanFix}",
+                _ => $"{e.Facts}, not a file compare wrote; remove it, or choose another folder with --out.",
+            }, e);
         }
     }
 
-    private static IEnumerable<string> RunFolders(string outFolder) =>
-        Directory.Exists(outFolder) ? Directory.GetDirectories(outFolder).Where(f => CompareFolder.IsRunFolderName(Path.GetFileName(f))) : [];
+    private const string PlanFix =
+        "fix the file (it lists nets, depths, seeds and options, as each run folder's run.json does), or start a new comparison in another folder with --out.";
 
-    private static int Run(ComparePlan plan, bool clear, CompareArguments arguments, string outFolder, IAnsiConsole console, CancellationToken stop)
+    private static int Run(ComparePlan plan, Comparison comparison, CompareArguments arguments, IAnsiConsole console, CancellationToken stop)
     {
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
@@ -143,114 +105,69 @@ internal static class CompareCommand
             console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
         }
 
-        var runs = plan.Runs().ToList();
-        // Everything that can refuse the comparison comes before anything is removed or written: the data, and every
-        // run's settings against it (an earlier comparison given --overwrite is still whole when these fail).
+        var outFolder = comparison.FolderPath;
         using var data = TrainCommand.LoadData(plan.Options);
-        foreach (var run in runs)
+        var runs = PrepareRuns(comparison, plan, data);
+        console.WriteLine($"Comparing {runs.Count} runs ({string.Join(", ", runs.Select(r => r.Run.FolderName))}): {TrainingOptionsView.Describe(plan.Options)}");
+        console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
+        foreach (var run in runs.Where(r => r.MetricsRepaired))
         {
-            try
-            {
-                Trainer.CheckFits(run.Options, data.Train.Count, data.Test.Count);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CommandUsageException(UsageErrors.ForCli(e), e);
-            }
+            console.WriteLine($"{run.Run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {run.Resume!.CompletedEpochs}).");
         }
 
-        // Every run folder is locked for the whole comparison (the folders of an earlier comparison too, before they are
-        // cleared): a train or compare started in one of them meanwhile is refused, so the summary reports only this
-        // comparison's runs.
-        var folders = runs.Select(r => Path.Combine(outFolder, r.FolderName))
-            .Concat(clear ? RunFolders(outFolder) : [])
-            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
-        var opened = new List<RunFolder>();
-        try
+        for (var i = 0; i < runs.Count; i++)
         {
-            foreach (var folder in folders)
-            {
-                opened.Add(TrainCommand.OpenFolder(folder, $"{CliApp.Name} compare --out {outFolder}"));
-            }
-
-            if (clear)
-            {
-                Clear(outFolder, opened);
-            }
-
-            Write(() => AtomicFile.WriteAllText(Path.Combine(outFolder, PlanFileName), JsonSerializer.Serialize(plan, Json) + "\n"));
-            console.WriteLine($"Comparing {runs.Count} runs ({string.Join(", ", runs.Select(r => r.FolderName))}): {TrainingOptionsView.Describe(plan.Options)}");
-            console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}; output: {outFolder}");
-            // Every run folder is checked (and its derived files repaired) before any training, so that a damaged file
-            // is handled the same way whichever run it is in.
-            var runFolders = runs.Select(r => opened.First(f => f.FolderPath == Path.GetFullPath(Path.Combine(outFolder, r.FolderName)))).ToList();
-            var found = runs.Select((r, i) => Reconcile(r, runFolders[i], console)).ToList();
-            for (var i = 0; i < runs.Count; i++)
-            {
-                RunOne(runs[i], runFolders[i], found[i], $"[{i + 1}/{runs.Count}] {runs[i].FolderName}: ", outFolder, data, console, stop, firstRun: i == 0);
-                WriteResults(plan, outFolder);
-            }
-        }
-        finally
-        {
-            foreach (var folder in opened)
-            {
-                folder.Dispose();
-            }
+            RunOne(runs[i], $"[{i + 1}/{runs.Count}] {runs[i].Run.FolderName}: ", outFolder, console, stop, firstRun: i == 0);
+            WriteResults(comparison, plan);
         }
 
         console.WriteLine();
         console.WriteLine(File.ReadAllText(Path.Combine(outFolder, CompareFolder.SummaryFileName)).TrimEnd());
         console.WriteLine();
-        console.WriteLine($"Wrote {CompareFolder.SummaryFileName}, {ChartFileName} and one folder per run to {outFolder}");
+        console.WriteLine($"Wrote {CompareFolder.SummaryFileName}, {CompareFolder.ChartFileName} and one folder per run to {outFolder}");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wall time: {wall.Elapsed.TotalSeconds:F1} s"));
         return CliApp.Ok;
     }
 
-    /// <summary>Checks the run's folder against the plan and makes its derived files agree with its checkpoint
-    /// (<see cref="RunFolder.Reconcile"/>; a damaged <c>metrics.csv</c> is said). What cannot be repaired (the per-step
-    /// losses, the description that tells a plain network from a ResNet) stops the comparison with the same advice for
-    /// every run, which never removes a finished run.</summary>
-    /// <returns>The run's checkpoint description, or null when it starts afresh.</returns>
-    private static CheckpointInfo? Reconcile(CompareRun run, RunFolder folder, IAnsiConsole console)
+    /// <summary>The comparison's runs, ready (<see cref="Comparison.Prepare"/>), with each problem said for a CLI user.</summary>
+    private static IReadOnlyList<PreparedRun> PrepareRuns(Comparison comparison, ComparePlan plan, TrainTestData data)
     {
-        var config = run.Config;
-        CheckpointInfo? info;
         try
         {
-            if (File.Exists(folder.CheckpointPath))
-            {
-                CompareFolder.CheckRunFile(folder.FolderPath, config.Name, run.Seed);
-            }
-
-            info = folder.Reconcile(run.Options);
-            if (info is null)
-            {
-                CompareFolder.WriteRunFile(folder.FolderPath, config.Name, config.Shortcut == ShortcutOption.None, run.Depth, run.Seed, run.Options);
-            }
+            return comparison.Prepare(plan, data);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandUsageException(UsageErrors.ForCli(e), e);
+        }
+        catch (ComparisonRunException e)
+        {
+            throw Failure(e.InnerException!, e.Run, e.FolderPath);
+        }
+        catch (RunFolderLockedException e)
+        {
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}.", e);
+        }
+        catch (RunFolderException e) when (e.Problem == RunFolderProblem.CannotRemove)
+        {
+            throw new CommandFailedException($"--overwrite: {e.Facts}; remove it by hand or choose another folder with --out.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Failure(e, run, folder.FolderPath);
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
         }
-
-        if (folder.MetricsRepaired)
-        {
-            console.WriteLine($"{run.FolderName}: {MetricsFile.FileName} was damaged; rewritten from its checkpoint (epoch {info!.CompletedEpochs}).");
-        }
-
-        return info;
     }
 
-    /// <summary>A run folder's problem as the command's message: what was found and the fix a compare user can follow.</summary>
+    /// <summary>A run folder's problem as the command's message: what was found and the fix a compare user can follow.
+    /// What cannot be repaired (the per-step losses, the description that tells a plain network from a ResNet) gets
+    /// the same advice for every run, which never removes a finished run.</summary>
     private static CommandFailedException Failure(Exception e, CompareRun run, string folder) => e switch
     {
-        CommandFailedException failed => failed,
         RunFolderException { Problem: RunFolderProblem.SpecialFile } f =>
             new CommandFailedException($"{f.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e),
         RunFolderException { Problem: RunFolderProblem.OtherSettings, Checkpoint: { } info } f =>
             new CommandFailedException(
-                $"{f.FilePath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CompareCommandLine.WithOptionName))}); " +
+                $"{f.FilePath} was written with other settings than the comparison's ({string.Join("; ", info.Options.Differences(run.Options, "checkpoint", "comparison").Select(CliValues.WithOptionName))}); " +
                 MoveAway(folder), e),
         RunFolderException f => new CommandFailedException($"{f.Facts}; {MoveAway(folder)}", e),
         // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
@@ -262,35 +179,24 @@ internal static class CompareCommand
     private static string MoveAway(string folder) =>
         $"move {folder} away (that run is trained again; nothing else is lost) and continue with --resume, or choose another folder with --out.";
 
-    private static void RunOne(CompareRun run, RunFolder folder, CheckpointInfo? info, string prefix, string outFolder, TrainTestData data, IAnsiConsole console,
-        CancellationToken cancellation, bool firstRun)
+    private static void RunOne(PreparedRun prepared, string prefix, string outFolder, IAnsiConsole console, CancellationToken cancellation, bool firstRun)
     {
-        var config = run.Config;
-        if (info is not null && info.CompletedEpochs >= run.Options.Epochs)
+        var run = prepared.Run;
+        if (prepared.Finished)
         {
-            console.WriteLine($"{prefix}finished earlier ({info.CompletedEpochs} epoch{(info.CompletedEpochs == 1 ? "" : "s")}); skipped.");
+            var epochs = prepared.Resume!.CompletedEpochs;
+            console.WriteLine($"{prefix}finished earlier ({epochs} epoch{(epochs == 1 ? "" : "s")}); skipped.");
             return;
         }
 
-        using var trainer = TrainCommand.CreateTrainer(run.Options, () => new ResNet(config), data);
-        try
-        {
-            // Steps beyond the checkpoint (written just before a checkpoint that a kill prevented) are dropped: they
-            // are trained again.
-            folder.Attach(trainer, info, recordSteps: config);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw e is CheckpointException ? new CommandFailedException(e.Message, e) : Failure(e, run, folder.FolderPath);
-        }
-
-        if (info is not null)
+        using var trainer = CreateTrainer(prepared);
+        if (prepared.Resume is not null)
         {
             console.WriteLine($"{prefix}resuming after epoch {trainer.CompletedEpochs} of {run.Options.Epochs} ({trainer.Steps:N0} steps done).");
         }
 
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{prefix}{config.Name}, {trainer.Model.parameters().Sum(p => p.numel()):N0} parameters; {trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
+            $"{prefix}{run.Config.Name}, {trainer.Model.parameters().Sum(p => p.numel()):N0} parameters; {trainer.TrainCount:N0} training images, {trainer.TestCount:N0} test images, {trainer.BatchesPerEpoch} batches per epoch."));
         trainer.EpochEnded += (_, m) =>
         {
             console.WriteLine(prefix + TrainCommand.EpochLine(m, run.Options.Epochs));
@@ -300,7 +206,7 @@ internal static class CompareCommand
         try
         {
             TrainCommand.ShowProgress(console, trainer, () => trainer.Fit(cancellation), prefix);
-            folder.Finish(trainer);
+            prepared.Finish(trainer);
         }
         catch (TrainingDivergedException e)
         {
@@ -323,108 +229,62 @@ internal static class CompareCommand
         }
     }
 
-    /// <summary>Writes <c>summary.csv</c> and <c>comparison.html</c> from the runs of <paramref name="plan"/> that have
-    /// finished an epoch.</summary>
-    private static void WriteResults(ComparePlan plan, string outFolder)
-    {
-        var runs = plan.Runs()
-            .Select(r => Read(() => CompareFolder.ReadRun(Path.Combine(outFolder, r.FolderName))))
-            .OfType<RunCurves>().Where(c => c.Epochs.Count > 0)
-            .ToList();
-        if (runs.Count == 0)
-        {
-            return;
-        }
-
-        var smoothing = Smoothing(runs);
-        var title = $"Plain versus residual networks on Fashion-MNIST ({plan.Options.Epochs} epochs)";
-        var page = PlotlyHtml.Page(
-            [
-                DepthComparisonChart.Loss(runs, smoothing,
-                    smoothing == 1
-                        ? "Training loss per step: plain (dashed) versus residual (solid)"
-                        : string.Create(CultureInfo.InvariantCulture, $"Training loss per step (moving average of {smoothing} steps): plain (dashed) versus residual (solid)")),
-                DepthComparisonChart.Error(runs),
-            ],
-            title);
-        Write(() =>
-        {
-            CompareFolder.WriteSummary(outFolder, runs);
-            AtomicFile.WriteAllText(Path.Combine(outFolder, ChartFileName), page);
-        });
-    }
-
-    /// <summary>The loss chart's moving average: 1% of the longest run's steps (at least 1), e.g. 8 steps for 10 epochs
-    /// of the subset at batch 128.</summary>
-    internal static int Smoothing(IReadOnlyList<RunCurves> runs) => Math.Max(1, (int)Math.Round(runs.Max(r => r.Steps.Count) / 100.0));
-
-    /// <summary>Reads and checks <c>compare.json</c> as the command line checks its options (it is a file a user can
-    /// edit); every message names the file.</summary>
-    internal static ComparePlan ReadPlan(string path)
-    {
-        RefuseSpecialFile(path);
-        ComparePlan? plan;
-        try
-        {
-            plan = JsonSerializer.Deserialize<ComparePlan>(File.ReadAllText(path), Json);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or IOException or UnauthorizedAccessException)
-        {
-            throw new CommandFailedException($"{path} cannot be read as a comparison plan ({e.Message.TrimEnd('.')}); {PlanFix}", e);
-        }
-
-        if (plan is null)
-        {
-            throw new CommandFailedException($"{path} is not a comparison plan (it is empty); {PlanFix}");
-        }
-
-        if (CompareCommandLine.Problem(plan) is { } problem)
-        {
-            throw new CommandFailedException($"{path} is not a valid comparison plan: {problem.TrimEnd('.')}; {PlanFix}");
-        }
-
-        return plan;
-    }
-
-    /// <summary>Refuses a FIFO, a device or a socket where compare reads a file: reading a FIFO waits for a writer forever.</summary>
-    private static void RefuseSpecialFile(string path)
+    /// <summary>The run's trainer (<see cref="PreparedRun.CreateTrainer"/>), with each problem said for a CLI user.</summary>
+    private static Trainer CreateTrainer(PreparedRun prepared)
     {
         try
         {
-            RunFolder.RefuseSpecialFile(path);
+            return prepared.CreateTrainer();
         }
-        catch (RunFolderException e)
+        catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
         {
-            throw new CommandFailedException($"{e.Facts}, not a file compare wrote; remove it, or choose another folder with --out.", e);
+            throw new CommandUsageException(UsageErrors.ForCli(e), e);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failure(e, prepared.Run, prepared.Folder.FolderPath);
         }
     }
 
-    private const string PlanFix =
-        "fix the file (it lists nets, depths, seeds and options, as each run folder's run.json does), or start a new comparison in another folder with --out.";
-
-    /// <summary>Reads with a damaged file as a command failure naming the file.</summary>
-    private static T Read<T>(Func<T> read)
+    /// <summary>Writes <c>summary.csv</c> (<see cref="Comparison.WriteSummary"/>) and <c>comparison.html</c> from the
+    /// runs that have finished an epoch.</summary>
+    private static void WriteResults(Comparison comparison, ComparePlan plan)
     {
         try
         {
-            return read();
+            var runs = comparison.WriteSummary();
+            if (runs.Count == 0)
+            {
+                return;
+            }
+
+            var smoothing = Smoothing(runs);
+            var page = PlotlyHtml.Page(
+                [
+                    DepthComparisonChart.Loss(runs, smoothing,
+                        smoothing == 1
+                            ? "Training loss per step: plain (dashed) versus residual (solid)"
+                            : string.Create(CultureInfo.InvariantCulture, $"Training loss per step (moving average of {smoothing} steps): plain (dashed) versus residual (solid)")),
+                    DepthComparisonChart.Error(runs),
+                ],
+                $"Plain versus residual networks on Fashion-MNIST ({plan.Options.Epochs} epochs)");
+            AtomicFile.WriteAllText(Path.Combine(comparison.FolderPath, CompareFolder.ChartFileName), page);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or NotSupportedException)
         {
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}; fix or move away the damaged file, then continue with --resume.", e);
-        }
-    }
-
-    /// <summary>Writes with a failed write (full disk, read-only folder) as a command failure.</summary>
-    private static void Write(Action write)
-    {
-        try
-        {
-            write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
         }
     }
+
+    /// <summary>The loss chart's moving average: 1% of the longest run's steps (at least 1), e.g. 8 steps for 10 epochs
+    /// of the subset at batch 128.</summary>
+    internal static int Smoothing(IReadOnlyList<RunCurves> runs) => Math.Max(1, (int)Math.Round(runs.Max(r => r.Steps.Count) / 100.0));
 }

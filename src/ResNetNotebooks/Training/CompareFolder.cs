@@ -87,6 +87,9 @@ public static partial class CompareFolder
             Epochs: MetricsFile.Read(metricsPath));
     }
 
+    /// <summary>The charts' file name in a compare folder (written by <c>resnet-cli compare</c>).</summary>
+    public const string ChartFileName = "comparison.html";
+
     /// <summary>The summary's file name in a compare folder.</summary>
     public const string SummaryFileName = "summary.csv";
 

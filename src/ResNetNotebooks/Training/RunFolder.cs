@@ -287,7 +287,7 @@ public enum RunFolderProblem
     /// <summary>A FIFO, device or socket where the run reads a file.</summary>
     SpecialFile,
 
-    /// <summary>Asked to resume, but there is no checkpoint.</summary>
+    /// <summary>Asked to resume, but there is no checkpoint (or, for a comparison, no plan).</summary>
     NothingToResume,
 
     /// <summary>A new run, but the folder holds a checkpoint.</summary>
@@ -302,6 +302,15 @@ public enum RunFolderProblem
     /// <summary>The description that tells which network the folder trains (<c>run.json</c>) is missing, unreadable
     /// or names another run.</summary>
     Undescribed,
+
+    /// <summary>A new comparison, but the folder holds one (<see cref="Comparison"/>).</summary>
+    ComparisonInTheWay,
+
+    /// <summary>A comparison's plan (<c>compare.json</c>) cannot be read or is not valid.</summary>
+    BadPlan,
+
+    /// <summary>An earlier comparison to be replaced cannot be removed.</summary>
+    CannotRemove,
 }
 
 /// <summary>A run folder cannot be used as asked. <see cref="Facts"/> says what was found; the message adds a fix for
@@ -339,7 +348,10 @@ public sealed class RunFolderException : IOException
     {
         RunFolderProblem.SpecialFile => "remove it, or use another folder",
         RunFolderProblem.NothingToResume => "start the run afresh (RunStart.New)",
-        RunFolderProblem.CheckpointInTheWay => "resume it (RunStart.Resume), replace it (RunStart.Overwrite), or use another folder",
+        RunFolderProblem.CheckpointInTheWay or RunFolderProblem.ComparisonInTheWay =>
+            "resume it (RunStart.Resume), replace it (RunStart.Overwrite), or use another folder",
+        RunFolderProblem.BadPlan => "fix the file, or use another folder",
+        RunFolderProblem.CannotRemove => "remove it by hand, or use another folder",
         _ => "move the folder away (that run is trained again), or use another folder",
     };
 }
