@@ -221,19 +221,6 @@ namespace ResNetNotebooks.Runner
                 return command;
             }
 
-            /// <summary>An option naming a file or folder refuses an empty value (a path cannot be empty).</summary>
-            private static T NotEmpty<T>(T option) where T : Option
-            {
-                option.Validators.Add(result =>
-                {
-                    if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
-                    {
-                        result.AddError($"{option.Name} takes a {option.HelpName?.ToLowerInvariant() ?? "path"}, not an empty value.");
-                    }
-                });
-                return option;
-            }
-
             private static void ValidatePresetName(OptionResult result)
             {
                 if (result.GetValueOrDefault<string?>() is { } name && !PresetName().IsMatch(name))
@@ -573,6 +560,19 @@ namespace ResNetNotebooks.Runner
                 _registrations.ForEach(r => r.Dispose());
                 _source.Dispose();
             }
+        }
+
+        /// <summary>An option naming a file or folder refuses an empty value (a path cannot be empty).</summary>
+        internal static T NotEmpty<T>(T option) where T : Option
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                {
+                    result.AddError($"{option.Name} takes a {option.HelpName?.ToLowerInvariant() ?? "path"}, not an empty value.");
+                }
+            });
+            return option;
         }
 
         [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]

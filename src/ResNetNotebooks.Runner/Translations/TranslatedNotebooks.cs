@@ -19,7 +19,7 @@ public static class TranslatedNotebooks
     public sealed record Result(string File, int MarkdownCells, int English);
 
     /// <summary>Writes the copies of every lesson into <paramref name="outFolder"/>.</summary>
-    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/, or holds a
+    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/ or a file, or holds a
     /// notebook this command did not write; the message says what to do. Nothing is written then.</exception>
     public static IReadOnlyList<Result> Write(string repository, string language, string outFolder)
     {
@@ -30,6 +30,11 @@ public static class TranslatedNotebooks
             throw new InvalidOperationException(
                 $"--out {outFolder} must be a folder of its own directly inside the repository, beside notebooks/ (e.g. notebooks-{language}), " +
                 "because the lessons load the library and data by relative paths (../artifacts/notebook-lib/).");
+        }
+        if (File.Exists(outFolder))
+        {
+            throw new InvalidOperationException(
+                $"--out {outFolder} is a file, not a folder; give a folder of its own beside notebooks/ (e.g. notebooks-{language}).");
         }
         var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         var foreign = sources.Select(s => Path.Combine(outFolder, Path.GetFileName(s)))

@@ -1,4 +1,5 @@
 using ResNetNotebooks.Runner;
+using ResNetNotebooks.Runner.Translations;
 
 namespace ResNetNotebooks.Notebooks.Tests.Translations;
 
@@ -42,5 +43,34 @@ public sealed class TranslationsCommandTests
 
         Assert.Equal(RunnerCommandLine.BadUsage, code);
         Assert.Contains("'../zh'", error);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task Notebooks_with_an_empty_out_is_bad_usage_and_makes_no_folder(string value)
+    {
+        var (code, output, error) = await Run("translations", "notebooks", "--lang", "zh", "--out", value);
+
+        // "" used to end in an ArgumentException's stack trace, " " in a folder named " " in the repository.
+        Assert.Equal(RunnerCommandLine.BadUsage, code);
+        Assert.Contains("--out takes a folder, not an empty value", Assert.Single(error.Trim().Split('\n')));
+        Assert.DoesNotContain("Exception", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(Path.Combine(Repo.Root, " ")));
+    }
+
+    [Fact]
+    public void Notebooks_with_out_an_existing_file_beside_notebooks_is_refused_and_the_file_kept()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var file = Path.Combine(root, "README.md");
+        System.IO.File.WriteAllText(file, "the user's readme");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", file));
+
+        Assert.Contains($"--out {file} is a file", refused.Message);
+        Assert.Contains("notebooks-zh", refused.Message);
+        Assert.Equal("the user's readme", System.IO.File.ReadAllText(file));
     }
 }
