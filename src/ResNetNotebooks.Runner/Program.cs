@@ -261,6 +261,13 @@ namespace ResNetNotebooks.Runner
                                         $"({Path.Combine(folderGiven, "*.ipynb")}), or give no notebook to run the repository's lessons.");
                         return BadUsage;
                     }
+                    // Before the preset check, which would call a missing notebook's presets "no presets".
+                    if (notebooks.FirstOrDefault(n => !File.Exists(n)) is { } missing)
+                    {
+                        error.WriteLine($"{ProgramName} run: {missing} does not exist; check the path (the lessons are " +
+                                        $"{Path.Combine(repo ?? ".", "notebooks", "NN-*.ipynb")}).");
+                        return BadUsage;
+                    }
                 }
                 else if (repo is not null)
                 {

@@ -228,6 +228,31 @@ public sealed class RunnerSafetyTests
             "is the executed notebooks' folder (--from)");
     }
 
+    [Fact]
+    public async Task Run_of_a_notebook_that_does_not_exist_is_bad_usage_before_any_folder_is_made()
+    {
+        var missing = Path.Combine(Folder(), "01-residual-blok.ipynb");
+        var outFolder = Path.Combine(Folder(), "out");
+
+        // With --preset too: the preset check used to answer first, saying the notebooks define "no presets".
+        var line = AssertRefused(await Invoke("run", missing, "--preset", "ci", "--out", outFolder), RunnerCommandLine.BadUsage,
+            $"{missing} does not exist");
+
+        Assert.Contains("check the path", line);
+        Assert.DoesNotContain("preset", line);
+        Assert.False(Directory.Exists(outFolder));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_json_is_reported_in_one_line_even_when_its_bad_token_holds_a_line_break()
+    {
+        var file = Path.Combine(Folder(), "notes.ipynb");
+        File.WriteAllText(file, "not json\nsecond line\n"); // System.Text.Json quotes 'not json\n' in its message
+
+        AssertRefused(await Invoke("strip", file), RunnerCommandLine.NotebookFailed, $"{file} is not valid JSON");
+        Assert.Equal("not json\nsecond line\n", File.ReadAllText(file));
+    }
+
     // --- advice -----------------------------------------------------------------------------------------------------
 
     [Fact]
