@@ -39,11 +39,11 @@ public static class TranslatedNotebooks
         var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         var foreign = sources.Select(s => Path.Combine(outFolder, Path.GetFileName(s)))
             .Where(File.Exists)
-            .FirstOrDefault(f => NotebookDocument.Load(f).Metadata["resnet"]?[MarkerKey] is null);
+            .FirstOrDefault(f => !IsCopyWritten(f));
         if (foreign is not null)
         {
             throw new InvalidOperationException(
-                $"{foreign} is a notebook this command did not write, and it would be replaced; give another --out or move it away.");
+                $"{foreign} is a file this command did not write, and it would be replaced; give another --out or move it away.");
         }
         var copies = new List<(NotebookDocument Notebook, Result Result)>();
         foreach (var source in sources)
@@ -68,5 +68,18 @@ public static class TranslatedNotebooks
             notebook.Save(result.File);
         }
         return copies.Select(c => c.Result).ToList();
+    }
+
+    /// <summary>True when <paramref name="path"/> is a copy this command wrote; a file that is not a notebook is someone else's.</summary>
+    private static bool IsCopyWritten(string path)
+    {
+        try
+        {
+            return NotebookDocument.Load(path).Metadata["resnet"]?[MarkerKey] is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 }

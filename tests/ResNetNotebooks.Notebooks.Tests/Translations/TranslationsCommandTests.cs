@@ -73,4 +73,22 @@ public sealed class TranslationsCommandTests
         Assert.Contains("notebooks-zh", refused.Message);
         Assert.Equal("the user's readme", System.IO.File.ReadAllText(file));
     }
+
+    [Fact]
+    public void Notebooks_refuses_to_replace_a_file_of_a_lessons_name_that_is_not_a_notebook_and_keeps_it()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var outFolder = Path.Combine(root, "notebooks-zh");
+        Directory.CreateDirectory(outFolder);
+        var file = Path.Combine(outFolder, "test.ipynb"); // test.ipynb is a lesson of the fixture's repository
+        System.IO.File.WriteAllText(file, "a draft, not yet JSON");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", outFolder));
+
+        // It used to fail with the parse error ("is not valid JSON"), saying nothing of the file being someone else's.
+        Assert.Contains($"{file} is a file this command did not write", refused.Message);
+        Assert.Contains("move it away", refused.Message);
+        Assert.Equal("a draft, not yet JSON", System.IO.File.ReadAllText(file));
+        Assert.Equal(["test.ipynb"], Directory.GetFiles(outFolder).Select(Path.GetFileName));
+    }
 }
