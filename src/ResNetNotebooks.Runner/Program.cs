@@ -347,9 +347,10 @@ namespace ResNetNotebooks.Runner
                 {
                     return ($"--out {folder} is a file; give the folder the executed copies go to.", BadUsage);
                 }
-                if (repo is not null && SitePublisher.IsSameOrInside(folder, Path.Combine(repo, "notebooks")))
+                if (repo is not null && SitePublisher.IsSameOrInside(Path.TrimEndingDirectorySeparator(folder), Path.Combine(repo, "notebooks")))
                 {
-                    return ($"--out {folder} is the repository's lessons folder; the executed copies would replace the lessons. " +
+                    var relation = Path.TrimEndingDirectorySeparator(folder) == Path.Combine(repo, "notebooks") ? "is" : "lies inside";
+                    return ($"--out {folder} {relation} the repository's lessons folder; the executed copies would replace the lessons. " +
                             "Give another folder (the default is artifacts/notebooks/<preset>/).", BadUsage);
                 }
                 var clash = notebooks.GroupBy(n => Path.GetFileName(n), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -496,6 +497,13 @@ namespace ResNetNotebooks.Runner
                 {
                     try
                     {
+                        if (Directory.Exists(file))
+                        {
+                            // Not "Access to the path is denied", which File.ReadAllText says of a folder.
+                            error.WriteLine($"{ProgramName} strip: {file} is a folder; name the notebooks in it ({Path.Combine(file, "*.ipynb")}).");
+                            code = NotebookFailed;
+                            continue;
+                        }
                         if (!OperatingSystem.IsWindows() && File.Exists(file) &&
                             (File.GetUnixFileMode(file) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
                         {
