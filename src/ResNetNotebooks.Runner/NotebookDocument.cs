@@ -42,7 +42,8 @@ public sealed class NotebookDocument
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is not valid JSON ({e.Message}); a notebook is an nbformat-4 JSON file.", e);
+            // The message quotes the bad token, which may hold a line break: the refusal stays one line.
+            throw new InvalidDataException($"{path} is not valid JSON ({e.Message.ReplaceLineEndings(" ")}); a notebook is an nbformat-4 JSON file.", e);
         }
         if (node is not JsonObject root || root["cells"] is not JsonArray)
         {

@@ -221,19 +221,6 @@ namespace ResNetNotebooks.Runner
                 return command;
             }
 
-            /// <summary>An option naming a file or folder refuses an empty value (a path cannot be empty).</summary>
-            private static T NotEmpty<T>(T option) where T : Option
-            {
-                option.Validators.Add(result =>
-                {
-                    if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
-                    {
-                        result.AddError($"{option.Name} takes a {option.HelpName?.ToLowerInvariant() ?? "path"}, not an empty value.");
-                    }
-                });
-                return option;
-            }
-
             private static void ValidatePresetName(OptionResult result)
             {
                 if (result.GetValueOrDefault<string?>() is { } name && !PresetName().IsMatch(name))
@@ -272,6 +259,13 @@ namespace ResNetNotebooks.Runner
                     {
                         error.WriteLine($"{ProgramName} run: {folderGiven} is a folder; name the notebooks in it " +
                                         $"({Path.Combine(folderGiven, "*.ipynb")}), or give no notebook to run the repository's lessons.");
+                        return BadUsage;
+                    }
+                    // Before the preset check, which would call a missing notebook's presets "no presets".
+                    if (notebooks.FirstOrDefault(n => !File.Exists(n)) is { } missing)
+                    {
+                        error.WriteLine($"{ProgramName} run: {missing} does not exist; check the path (the lessons are " +
+                                        $"{Path.Combine(repo ?? ".", "notebooks", "NN-*.ipynb")}).");
                         return BadUsage;
                     }
                 }
@@ -353,9 +347,10 @@ namespace ResNetNotebooks.Runner
                 {
                     return ($"--out {folder} is a file; give the folder the executed copies go to.", BadUsage);
                 }
-                if (repo is not null && SitePublisher.IsSameOrInside(folder, Path.Combine(repo, "notebooks")))
+                if (repo is not null && SitePublisher.IsSameOrInside(Path.TrimEndingDirectorySeparator(folder), Path.Combine(repo, "notebooks")))
                 {
-                    return ($"--out {folder} is the repository's lessons folder; the executed copies would replace the lessons. " +
+                    var relation = Path.TrimEndingDirectorySeparator(folder) == Path.Combine(repo, "notebooks") ? "is" : "lies inside";
+                    return ($"--out {folder} {relation} the repository's lessons folder; the executed copies would replace the lessons. " +
                             "Give another folder (the default is artifacts/notebooks/<preset>/).", BadUsage);
                 }
                 var clash = notebooks.GroupBy(n => Path.GetFileName(n), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -502,6 +497,13 @@ namespace ResNetNotebooks.Runner
                 {
                     try
                     {
+                        if (Directory.Exists(file))
+                        {
+                            // Not "Access to the path is denied", which File.ReadAllText says of a folder.
+                            error.WriteLine($"{ProgramName} strip: {file} is a folder; name the notebooks in it ({Path.Combine(file, "*.ipynb")}).");
+                            code = NotebookFailed;
+                            continue;
+                        }
                         if (!OperatingSystem.IsWindows() && File.Exists(file) &&
                             (File.GetUnixFileMode(file) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
                         {
@@ -573,6 +575,19 @@ namespace ResNetNotebooks.Runner
                 _registrations.ForEach(r => r.Dispose());
                 _source.Dispose();
             }
+        }
+
+        /// <summary>An option naming a file or folder refuses an empty value (a path cannot be empty).</summary>
+        internal static T NotEmpty<T>(T option) where T : Option
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                {
+                    result.AddError($"{option.Name} takes a {option.HelpName?.ToLowerInvariant() ?? "path"}, not an empty value.");
+                }
+            });
+            return option;
         }
 
         [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]

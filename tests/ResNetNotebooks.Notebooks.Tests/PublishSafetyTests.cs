@@ -182,6 +182,27 @@ public sealed class PublishSafetyTests
     }
 
     [Fact]
+    public void A_from_folder_that_does_not_exist_or_is_a_file_is_named_as_such_and_the_old_site_is_kept()
+    {
+        var repo = new ScratchRepository();
+        var site = Path.Combine(Directory.CreateTempSubdirectory("resnet-publish-site-").FullName, "book");
+        repo.Publish(site);
+        var before = Directory.GetFiles(site, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
+        var missing = Path.Combine(repo.Root, "artifacts", "notebooks", "cii");
+        var file = Path.Combine(repo.Root, "notes.txt");
+
+        var refusedMissing = Refused(() => SitePublisher.Publish(repo.Root, missing, site, TextWriter.Null));
+        var refusedFile = Refused(() => SitePublisher.Publish(repo.Root, file, site, TextWriter.Null));
+
+        // Not "has no executed copy of 01-lesson.ipynb": the folder is what is wrong.
+        Assert.Contains($"{missing} does not exist", refusedMissing.Message);
+        Assert.Contains($"{file} is a file", refusedFile.Message);
+        Assert.All([refusedMissing, refusedFile], e => Assert.Contains("--from FOLDER", e.Message));
+        Assert.All([refusedMissing, refusedFile], e => Assert.DoesNotContain("has no executed copy", e.Message));
+        Assert.Equal(before, Directory.GetFiles(site, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText));
+    }
+
+    [Fact]
     public void A_never_executed_notebook_is_not_published_as_an_executed_copy()
     {
         var repo = new ScratchRepository();

@@ -228,6 +228,51 @@ public sealed class RunnerSafetyTests
             "is the executed notebooks' folder (--from)");
     }
 
+    [Fact]
+    public async Task Run_with_out_a_folder_inside_the_lessons_folder_says_it_lies_inside_and_makes_nothing()
+    {
+        var inside = Path.Combine(Repo.Notebooks, "executed");
+
+        AssertRefused(await Invoke("run", Lesson(), "--out", inside), RunnerCommandLine.BadUsage,
+            $"--out {inside} lies inside the repository's lessons folder");
+        Assert.False(Directory.Exists(inside));
+    }
+
+    [Fact]
+    public async Task Strip_of_a_folder_names_it_as_a_folder_with_the_glob_to_use()
+    {
+        var folder = Path.GetDirectoryName(Lesson())!;
+
+        // File.ReadAllText of a folder says "Access to the path is denied", which sent users to chmod.
+        var line = AssertRefused(await Invoke("strip", folder), RunnerCommandLine.NotebookFailed, $"{folder} is a folder");
+        Assert.Contains(Path.Combine(folder, "*.ipynb"), line);
+    }
+
+    [Fact]
+    public async Task Run_of_a_notebook_that_does_not_exist_is_bad_usage_before_any_folder_is_made()
+    {
+        var missing = Path.Combine(Folder(), "01-residual-blok.ipynb");
+        var outFolder = Path.Combine(Folder(), "out");
+
+        // With --preset too: the preset check used to answer first, saying the notebooks define "no presets".
+        var line = AssertRefused(await Invoke("run", missing, "--preset", "ci", "--out", outFolder), RunnerCommandLine.BadUsage,
+            $"{missing} does not exist");
+
+        Assert.Contains("check the path", line);
+        Assert.DoesNotContain("preset", line);
+        Assert.False(Directory.Exists(outFolder));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_json_is_reported_in_one_line_even_when_its_bad_token_holds_a_line_break()
+    {
+        var file = Path.Combine(Folder(), "notes.ipynb");
+        File.WriteAllText(file, "not json\nsecond line\n"); // System.Text.Json quotes 'not json\n' in its message
+
+        AssertRefused(await Invoke("strip", file), RunnerCommandLine.NotebookFailed, $"{file} is not valid JSON");
+        Assert.Equal("not json\nsecond line\n", File.ReadAllText(file));
+    }
+
     // --- advice -----------------------------------------------------------------------------------------------------
 
     [Fact]

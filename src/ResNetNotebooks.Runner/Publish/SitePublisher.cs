@@ -45,14 +45,20 @@ internal static class SitePublisher
         siteFolder = FullFolder(siteFolder);
         CheckTarget(repository, executedFolder, siteFolder);
 
+        const string RunFirst = "run the notebooks first ('resnet-notebooks run' writes artifacts/notebooks/default/; 'run --preset ci' or " +
+                                "'dotnet test' writes artifacts/notebooks/ci/, which 'publish --preset ci' reads), or pass --from FOLDER.";
+        if (!Directory.Exists(executedFolder))
+        {
+            // Not "has no executed copy of" every lesson: the folder itself is wrong.
+            throw new InvalidOperationException(
+                $"publish: the executed notebooks' folder {executedFolder} {(File.Exists(executedFolder) ? "is a file" : "does not exist")}; {RunFirst}");
+        }
         var sources = Directory.GetFiles(Path.Combine(repository, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
         var missing = sources.Select(Path.GetFileName).Where(n => !File.Exists(Path.Combine(executedFolder, n!))).ToList();
         if (sources.Count == 0 || missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"publish: {executedFolder} has no executed copy of {(sources.Count == 0 ? "any notebook" : string.Join(", ", missing))}; " +
-                "run the notebooks first ('resnet-notebooks run' writes artifacts/notebooks/default/; 'run --preset ci' or " +
-                "'dotnet test' writes artifacts/notebooks/ci/, which 'publish --preset ci' reads), or pass --from FOLDER.");
+                $"publish: {executedFolder} has no executed copy of {(sources.Count == 0 ? "any notebook" : string.Join(", ", missing))}; {RunFirst}");
         }
         var executed = sources.Select(s => Path.Combine(executedFolder, Path.GetFileName(s)))
             .Select(path => (Notebook: LoadExecuted(path), Written: new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero)))

@@ -19,7 +19,7 @@ public static class TranslatedNotebooks
     public sealed record Result(string File, int MarkdownCells, int English);
 
     /// <summary>Writes the copies of every lesson into <paramref name="outFolder"/>.</summary>
-    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/, or holds a
+    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/ or a file, or holds a
     /// notebook this command did not write; the message says what to do. Nothing is written then.</exception>
     public static IReadOnlyList<Result> Write(string repository, string language, string outFolder)
     {
@@ -31,14 +31,19 @@ public static class TranslatedNotebooks
                 $"--out {outFolder} must be a folder of its own directly inside the repository, beside notebooks/ (e.g. notebooks-{language}), " +
                 "because the lessons load the library and data by relative paths (../artifacts/notebook-lib/).");
         }
+        if (File.Exists(outFolder))
+        {
+            throw new InvalidOperationException(
+                $"--out {outFolder} is a file, not a folder; give a folder of its own beside notebooks/ (e.g. notebooks-{language}).");
+        }
         var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         var foreign = sources.Select(s => Path.Combine(outFolder, Path.GetFileName(s)))
             .Where(File.Exists)
-            .FirstOrDefault(f => NotebookDocument.Load(f).Metadata["resnet"]?[MarkerKey] is null);
+            .FirstOrDefault(f => !IsCopyWritten(f));
         if (foreign is not null)
         {
             throw new InvalidOperationException(
-                $"{foreign} is a notebook this command did not write, and it would be replaced; give another --out or move it away.");
+                $"{foreign} is a file this command did not write, and it would be replaced; give another --out or move it away.");
         }
         var copies = new List<(NotebookDocument Notebook, Result Result)>();
         foreach (var source in sources)
@@ -63,5 +68,18 @@ public static class TranslatedNotebooks
             notebook.Save(result.File);
         }
         return copies.Select(c => c.Result).ToList();
+    }
+
+    /// <summary>True when <paramref name="path"/> is a copy this command wrote; a file that is not a notebook is someone else's.</summary>
+    private static bool IsCopyWritten(string path)
+    {
+        try
+        {
+            return NotebookDocument.Load(path).Metadata["resnet"]?[MarkerKey] is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 }

@@ -45,27 +45,45 @@ public static class TranslationSkeleton
 
     /// <summary>
     /// Refreshes the translation file of every notebook in <paramref name="notebooksFolder"/> in
-    /// <paramref name="translationsFolder"/> (writing each atomically, and only when it changes).
+    /// <paramref name="translationsFolder"/> (writing each atomically, and only when it changes). Every file is checked
+    /// before any is written: a refusal leaves them all as they were.
     /// </summary>
-    /// <exception cref="InvalidDataException">A notebook is not a valid notebook file (the message names it).</exception>
+    /// <exception cref="InvalidDataException">A notebook is not a valid notebook file, or a translation file has a
+    /// malformed marker, whose block's text a refresh would move or drop (the message names the file and line).</exception>
+    /// <exception cref="UnauthorizedAccessException">A file that would change is read-only (the message says how to make it writable).</exception>
     /// <exception cref="IOException">A file could not be written (the message names it; the old file is kept).</exception>
     public static IReadOnlyList<Result> Refresh(string notebooksFolder, string translationsFolder, string language)
     {
-        var results = new List<Result>();
+        var refreshed = new List<(Result Result, string Text)>();
         foreach (var notebookPath in Directory.GetFiles(notebooksFolder, "*.ipynb").Order(StringComparer.Ordinal))
         {
             var notebook = NotebookDocument.Load(notebookPath);
             var cells = EnglishCell.MarkdownCellsOf(notebook);
             var file = TranslationChecker.TranslationFilePath(translationsFolder, notebookPath);
             var old = File.Exists(file) ? File.ReadAllText(file) : null;
-            var text = Render(TitleFor(notebook.Name, language), cells, old is null ? null : TranslationFile.Parse(old, file));
-            if (text != old)
+            var previous = old is null ? null : TranslationFile.Parse(old, file);
+            if (previous?.MalformedMarkers is [var line, ..])
             {
-                AtomicFile.WriteAllText(file, text);
+                throw new InvalidDataException(
+                    $"{file}:{line} starts like a block marker but is not <!-- cell: ID · en-sha256: HASH -->, so a refresh would " +
+                    $"move or drop the text below it; fix that line first ('translations check --lang {language}' names it). Nothing was written.");
+            }
+            var text = Render(TitleFor(notebook.Name, language), cells, previous);
+            if (text != old && old is not null && !OperatingSystem.IsWindows() &&
+                (File.GetUnixFileMode(file) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+            {
+                // Read-only says "do not change this file" (as for 'strip'): refuse rather than replace it.
+                throw new UnauthorizedAccessException(
+                    $"{file} is read-only (mode {Convert.ToString((int)File.GetUnixFileMode(file), 8)}) and would change; make it " +
+                    $"writable (chmod u+w {file}) to refresh it. Nothing was written.");
             }
             var placeholders = TranslationFile.Parse(text, file).Blocks.Count(b => b.IsPlaceholder);
-            results.Add(new Result(file, cells.Count, placeholders, text != old));
+            refreshed.Add((new Result(file, cells.Count, placeholders, text != old), text));
         }
-        return results;
+        foreach (var (result, text) in refreshed.Where(r => r.Result.Changed))
+        {
+            AtomicFile.WriteAllText(result.File, text);
+        }
+        return refreshed.Select(r => r.Result).ToList();
     }
 }

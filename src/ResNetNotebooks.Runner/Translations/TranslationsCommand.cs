@@ -58,11 +58,11 @@ public static partial class TranslationsCommand
     private static Command NotebooksCommand()
     {
         var language = LanguageOption();
-        var outFolder = new Option<string?>("--out")
+        var outFolder = RunnerCommandLine.NotEmpty(new Option<string?>("--out")
         {
             HelpName = "FOLDER",
             Description = "Where the notebooks go (default: notebooks-LANG/ in the repository; it must sit beside notebooks/, whose relative paths the lessons use).",
-        };
+        });
         var command = new Command("notebooks",
             "Writes the lessons with their markdown cells in LANG (code cells unchanged, no outputs) to run in VS Code or Jupyter; " +
             "cells whose translation is missing or stale stay in English and are counted.")

@@ -60,4 +60,42 @@ public sealed class TranslationSkeletonTests
             System.IO.File.ReadAllText(Path.Combine(zh, "other.md")));
         Assert.DoesNotContain(TranslationChecker.CheckRepository(root, "zh"), p => p.Notebook == "test.ipynb");
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Refresh_of_a_read_only_translation_that_would_change_is_refused_and_changes_no_file()
+    {
+        var (_, notebooks, zh) = NewRepository();
+        var test = Path.Combine(zh, "test.md");
+        var stale = File(Chinese, new Dictionary<string, string> { ["aaaa0002"] = "0123456789abcdef" }); // aaaa0002's English changed
+        System.IO.File.WriteAllText(test, stale);
+        System.IO.File.SetUnixFileMode(test, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // 0444
+
+        var refused = Assert.Throws<UnauthorizedAccessException>(() => TranslationSkeleton.Refresh(notebooks, zh, "zh"));
+
+        Assert.Contains($"{test} is read-only (mode 444)", refused.Message);
+        Assert.Contains("chmod u+w", refused.Message);
+        Assert.Equal(stale, System.IO.File.ReadAllText(test));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, System.IO.File.GetUnixFileMode(test));
+        Assert.False(System.IO.File.Exists(Path.Combine(zh, "other.md"))); // checked before anything is written
+    }
+
+    [Fact]
+    public void Refresh_of_a_translation_with_a_malformed_marker_is_refused_and_keeps_its_text()
+    {
+        var (_, notebooks, zh) = NewRepository();
+        var test = Path.Combine(zh, "test.md");
+        // The first marker's hash lost a digit: its Chinese would run into the title, which a refresh rewrites.
+        var good = File(Chinese);
+        var broken = good.Replace(Marker("aaaa0001", Hash(Cells[0].Source)), Marker("aaaa0001", Hash(Cells[0].Source)[..15]));
+        System.IO.File.WriteAllText(test, broken);
+
+        var refused = Assert.Throws<InvalidDataException>(() => TranslationSkeleton.Refresh(notebooks, zh, "zh"));
+
+        // Line 3: the title, a blank line, then the first marker.
+        Assert.Contains($"{test}:3 ", refused.Message);
+        Assert.Contains("translations check --lang zh", refused.Message);
+        Assert.Equal(broken, System.IO.File.ReadAllText(test));
+        Assert.False(System.IO.File.Exists(Path.Combine(zh, "other.md")));
+    }
 }

@@ -1,4 +1,5 @@
 using ResNetNotebooks.Runner;
+using ResNetNotebooks.Runner.Translations;
 
 namespace ResNetNotebooks.Notebooks.Tests.Translations;
 
@@ -42,5 +43,52 @@ public sealed class TranslationsCommandTests
 
         Assert.Equal(RunnerCommandLine.BadUsage, code);
         Assert.Contains("'../zh'", error);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task Notebooks_with_an_empty_out_is_bad_usage_and_makes_no_folder(string value)
+    {
+        var (code, output, error) = await Run("translations", "notebooks", "--lang", "zh", "--out", value);
+
+        // "" used to end in an ArgumentException's stack trace, " " in a folder named " " in the repository.
+        Assert.Equal(RunnerCommandLine.BadUsage, code);
+        Assert.Contains("--out takes a folder, not an empty value", Assert.Single(error.Trim().Split('\n')));
+        Assert.DoesNotContain("Exception", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(Path.Combine(Repo.Root, " ")));
+    }
+
+    [Fact]
+    public void Notebooks_with_out_an_existing_file_beside_notebooks_is_refused_and_the_file_kept()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var file = Path.Combine(root, "README.md");
+        System.IO.File.WriteAllText(file, "the user's readme");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", file));
+
+        Assert.Contains($"--out {file} is a file", refused.Message);
+        Assert.Contains("notebooks-zh", refused.Message);
+        Assert.Equal("the user's readme", System.IO.File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void Notebooks_refuses_to_replace_a_file_of_a_lessons_name_that_is_not_a_notebook_and_keeps_it()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var outFolder = Path.Combine(root, "notebooks-zh");
+        Directory.CreateDirectory(outFolder);
+        var file = Path.Combine(outFolder, "test.ipynb"); // test.ipynb is a lesson of the fixture's repository
+        System.IO.File.WriteAllText(file, "a draft, not yet JSON");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", outFolder));
+
+        // It used to fail with the parse error ("is not valid JSON"), saying nothing of the file being someone else's.
+        Assert.Contains($"{file} is a file this command did not write", refused.Message);
+        Assert.Contains("move it away", refused.Message);
+        Assert.Equal("a draft, not yet JSON", System.IO.File.ReadAllText(file));
+        Assert.Equal(["test.ipynb"], Directory.GetFiles(outFolder).Select(Path.GetFileName));
     }
 }
