@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
@@ -35,7 +36,7 @@ public sealed record RunRecord(string? Preset, IReadOnlyDictionary<string, strin
         {
             ["preset"] = Preset,
             ["parameters"] = parameters,
-            ["executed"] = Executed.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+            ["executed"] = Executed.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["machine"] = Machine,
             ["commit"] = Commit,
         };
@@ -49,7 +50,7 @@ public sealed record RunRecord(string? Preset, IReadOnlyDictionary<string, strin
             return null;
         }
         var parameters = (run["parameters"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "");
-        var executed = DateTimeOffset.TryParse(run["executed"]?.GetValue<string>(), out var when) ? when : DateTimeOffset.MinValue;
+        var executed = DateTimeOffset.TryParse(run["executed"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when) ? when : DateTimeOffset.MinValue;
         return new RunRecord(run["preset"]?.GetValue<string>(), parameters, executed, run["machine"]?.GetValue<string>() ?? "",
             run["commit"]?.GetValue<string>());
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ResNetNotebooks.Runner;
@@ -226,6 +227,29 @@ public sealed class BookTests
         Assert.Matches("^[0-9a-f]{12}(\\+changes)?$", record.Commit ?? "(none: is the repository a git work tree?)");
         notebook.ClearOutputs(); // what strip does
         Assert.Null(RunRecord.ReadFrom(notebook));
+    }
+
+    [Theory]
+    [InlineData("fi-FI")] // its long-time pattern uses '.' as the time separator
+    [InlineData("th-TH")] // its calendar is the Thai Buddhist one (2026 is 2569)
+    public void The_run_record_date_is_the_same_under_any_culture(string culture)
+    {
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            using var repo = new Scratch();
+            CultureInfo.CurrentCulture = new CultureInfo(culture);
+            var notebook = NotebookDocument.Load(Path.Combine(repo.Root, "notebooks", "01-lesson.ipynb"));
+            var executed = new DateTimeOffset(2026, 12, 5, 6, 7, 8, TimeSpan.Zero);
+            new RunRecord("ci", new Dictionary<string, string>(), executed, "box", null).WriteTo(notebook);
+
+            Assert.Equal("2026-12-05T06:07:08Z", notebook.Metadata["resnet"]?["run"]?["executed"]?.GetValue<string>());
+            Assert.Equal(executed, RunRecord.ReadFrom(notebook)?.Executed);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
     }
 
     private static string FakeNpm(string folder, string body)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Markdig;
@@ -138,7 +139,7 @@ internal static partial class BookRenderer
         executed.Select(e => (Record: RunRecord.ReadFrom(e.Notebook), e.Written))
             .GroupBy(r => (r.Record?.Preset ?? "", r.Record?.Machine ?? "", r.Record?.Commit ?? "", r.Record is not null))
             .Select(g => new RunView(g.Key.Item1,
-                g.Max(r => r.Record?.Executed ?? r.Written).ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'"),
+                g.Max(r => r.Record?.Executed ?? r.Written).ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
                 g.Key.Item2, g.Key.Item3, g.Count(), g.Key.Item4))
             .ToList();
 
