@@ -210,6 +210,20 @@ public sealed class BookTests
     }
 
     [Fact]
+    public void Links_in_a_translated_index_summary_stay_in_its_edition_and_reach_the_shared_source_pages()
+    {
+        using var repo = new Scratch();
+        repo.Translate("# 一课\n\n[残差块](01-lesson.ipynb)把输入加回来，见 [Block](../src/ResNetNotebooks/Block.cs)。用 C# 来写：");
+
+        repo.Publish();
+
+        // zh/index.html: the lesson is zh/01-lesson.html (same folder); source pages are shared at the root.
+        var zhIndex = File.ReadAllText(Path.Combine(repo.Site, "zh", "index.html"));
+        Assert.Contains("<a href=\"01-lesson.html\">残差块</a>", zhIndex, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"../source/src/ResNetNotebooks/Block.cs.html\">Block</a>", zhIndex, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_run_record_is_kept_in_the_executed_copy_and_strip_removes_it()
     {
         using var repo = new Scratch();

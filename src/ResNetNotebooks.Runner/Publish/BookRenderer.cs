@@ -90,7 +90,7 @@ internal static partial class BookRenderer
             }
             var index = new IndexView(lang, Title(lang),
                 lessons.Select(l => new LessonLinkView(l.PageName, l.Title,
-                    MarkdownToHtml(l.SummaryMarkdown, repository, "notebooks", root, new HashSet<string>()))).ToList(),
+                    MarkdownToHtml(l.SummaryMarkdown, repository, "notebooks", "", new HashSet<string>(), root))).ToList(),
                 runs, lessons.Where(l => l.Banner.Shown).Select(l => l.Banner.Preset.Length > 0 ? l.Banner.Preset : "--param").Distinct().Order(StringComparer.Ordinal).ToList(),
                 library.GroupBy(f => Path.GetDirectoryName(f)!.Replace('\\', '/'))
                     .Select(g => new FolderView(g.Key, g.Select(f => new LinkView(root + SourcePage(f), Path.GetFileName(f))).ToList())).ToList(),
