@@ -136,7 +136,7 @@ internal static class CompareCommand
         {
             return comparison.Prepare(plan, data);
         }
-        catch (ArgumentException e)
+        catch (TrainingOptionException e)
         {
             throw new CommandUsageException(UsageErrors.ForCli(e), e);
         }
@@ -171,7 +171,7 @@ internal static class CompareCommand
                 MoveAway(folder), e),
         RunFolderException f => new CommandFailedException($"{f.Facts}; {MoveAway(folder)}", e),
         // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
-        CheckpointException c => new CommandFailedException($"{c.Message.Split(" Delete it and train again", 2)[0].TrimEnd('.')}; {MoveAway(folder)}", e),
+        CheckpointException c => new CommandFailedException($"{c.Facts}; {MoveAway(folder)}", e),
         _ => new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e),
     };
 
@@ -236,13 +236,9 @@ internal static class CompareCommand
         {
             return prepared.CreateTrainer();
         }
-        catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
+        catch (TrainingOptionException e)
         {
             throw new CommandUsageException(UsageErrors.ForCli(e), e);
-        }
-        catch (CheckpointException e)
-        {
-            throw new CommandFailedException(e.Message, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -122,7 +122,7 @@ internal static class TrainCommand
 
         using var data = LoadData(options);
         using var trainer = CreateTrainer(options, createModel, data);
-        Attach(folder, trainer, resumeFrom);
+        Attach(folder, trainer, resumeFrom, arguments.Overwrite);
         if (resumeFrom is not null)
         {
             console.WriteLine($"Resuming after epoch {trainer.CompletedEpochs} of {options.Epochs} ({trainer.Steps:N0} steps done).");
@@ -286,7 +286,7 @@ internal static class TrainCommand
         {
             return new Trainer(options, createModel, data.Train, data.Test);
         }
-        catch (ArgumentException e) when (e.ParamName is { } name && typeof(TrainingOptions).GetProperty(name) is not null)
+        catch (TrainingOptionException e)
         {
             throw new CommandUsageException(UsageErrors.ForCli(e), e);
         }
@@ -318,19 +318,25 @@ internal static class TrainCommand
 
     /// <summary>The folder follows the trainer (<see cref="RunFolder.Attach"/>); a checkpoint that cannot be loaded
     /// is a command failure.</summary>
-    internal static void Attach(RunFolder folder, Trainer trainer, CheckpointInfo? resumeFrom, ResNetConfig? recordSteps = null)
+    private static void Attach(RunFolder folder, Trainer trainer, CheckpointInfo? resumeFrom, bool overwrite)
     {
         try
         {
-            folder.Attach(trainer, resumeFrom, recordSteps);
+            folder.Attach(trainer, resumeFrom);
+            if (overwrite)
+            {
+                // The folder removed the earlier run's checkpoint and metrics; its chart is this command's to remove.
+                File.Delete(Path.Combine(folder.FolderPath, ChartFileName));
+                File.Delete(Path.Combine(folder.FolderPath, CurvePointsFileName));
+            }
         }
         catch (CheckpointException e)
         {
             throw new CommandFailedException(e.Message, e);
         }
-        catch (IOException e) when (e is not RunFolderException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
+            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then give the same command again.", e);
         }
     }
 

@@ -103,18 +103,19 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(model);
         if (info.Options != options)
         {
-            throw new CheckpointException(path, 
-                $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these. " +
-                $"Differences: {string.Join("; ", info.Options.Differences(options, "checkpoint", "asked"))}. " +
-                "Resume with the checkpoint's settings, or start a new run in another folder.");
+            throw new CheckpointException(path,
+                $"The checkpoint {path} was written by a run with other settings, so it cannot be continued with these " +
+                $"({string.Join("; ", info.Options.Differences(options, "checkpoint", "asked"))})",
+                "resume with the checkpoint's settings, or start a new run in another folder");
         }
 
         var parameters = model.parameters().Sum(p => p.numel());
         if (info.ModelType != model.GetType().Name || info.Parameters != parameters)
         {
-            throw new CheckpointException(path, 
+            throw new CheckpointException(path,
                 $"The checkpoint {path} holds a {info.ModelType} with {info.Parameters:N0} parameters, but this trainer's model is a " +
-                $"{model.GetType().Name} with {parameters:N0}; build the same model to resume.");
+                $"{model.GetType().Name} with {parameters:N0}",
+                "build the same model to resume");
         }
     }
 
@@ -183,7 +184,7 @@ public static class Checkpoint
         if (FileKind.NonRegular(path) is { } kind)
         {
             // Opening a FIFO for reading would wait for a writer forever.
-            throw new CheckpointException(path, $"{path} is {kind}, not a checkpoint file; give the checkpoint.bin of a run folder, or remove it and train again.");
+            throw new CheckpointException(path, $"{path} is {kind}, not a checkpoint file", "give the checkpoint.bin of a run folder, or remove it and train again");
         }
 
         FileStream stream;
@@ -193,7 +194,7 @@ public static class Checkpoint
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CheckpointException(path, $"{path} cannot be read: {e.Message.TrimEnd('.')}.", e);
+            throw new CheckpointException(path, $"{path} cannot be read: {e.Message.TrimEnd('.')}", inner: e);
         }
 
         using (stream)
@@ -245,14 +246,14 @@ public static class Checkpoint
             if (magic.SequenceEqual(OldMagic))
             {
                 throw new CheckpointException(path,
-                    $"{path} is a checkpoint of format 1 (RNBCKPT1, written before checkpoints carried a checksum), which this version no longer reads; " +
-                    "delete it and train again (resnet-cli train --overwrite).");
+                    $"{path} is a checkpoint of format 1 (RNBCKPT1, written before checkpoints carried a checksum), which this version no longer reads",
+                    "delete it and train again (resnet-cli train --overwrite)");
             }
 
             if (!magic.SequenceEqual(Magic))
             {
-                throw new CheckpointException(path,
-                    $"{path} is not a training checkpoint (it does not start with {MagicText}); give the checkpoint.bin of a run folder, or delete it and train again (resnet-cli train --overwrite).");
+                throw new CheckpointException(path, $"{path} is not a training checkpoint (it does not start with {MagicText})",
+                    "give the checkpoint.bin of a run folder, or delete it and train again (resnet-cli train --overwrite)");
             }
 
             if (read < HeaderLength)
@@ -295,7 +296,7 @@ public static class Checkpoint
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not CheckpointException)
         {
-            throw new CheckpointException(path, $"{path} cannot be read: {e.Message.TrimEnd('.')}.", e);
+            throw new CheckpointException(path, $"{path} cannot be read: {e.Message.TrimEnd('.')}", inner: e);
         }
     }
 
@@ -342,21 +343,28 @@ public static class Checkpoint
     }
 
     private static CheckpointException Corrupt(string path, string problem, Exception? inner = null) =>
-        new(path, $"{path} is a corrupt checkpoint: {problem}. Delete it and train again (resnet-cli train --overwrite), or resume from a good copy.", inner);
+        new(path, $"{path} is a corrupt checkpoint: {problem}", "delete it and train again (resnet-cli train --overwrite), or resume from a good copy", inner);
 }
 
 /// <summary>A checkpoint file cannot be used: missing, unreadable, of another format, corrupt, or written by a run
-/// with other settings. The message names the file, the problem and the fix.</summary>
+/// with other settings. The message names the file, the problem and the fix; <see cref="Facts"/> is the problem alone,
+/// for a program that gives its own fix.</summary>
 public sealed class CheckpointException : IOException
 {
     /// <summary>Creates the exception for the checkpoint at <paramref name="filePath"/>.</summary>
     /// <param name="filePath">The checkpoint's path.</param>
-    /// <param name="message">One sentence: the file, the problem, the fix.</param>
+    /// <param name="facts">What was found, naming the file, without a fix.</param>
+    /// <param name="fix">What to do, for a library caller, or null when the facts say it.</param>
     /// <param name="inner">The underlying exception, if any.</param>
-    public CheckpointException(string filePath, string message, Exception? inner = null) : base(message, inner)
+    public CheckpointException(string filePath, string facts, string? fix = null, Exception? inner = null)
+        : base(fix is null ? $"{facts}." : $"{facts}; {fix}.", inner)
     {
         FilePath = filePath;
+        Facts = facts;
     }
+
+    /// <summary>What was found, without a fix, e.g. "… is a corrupt checkpoint: its body's SHA-256 …".</summary>
+    public string Facts { get; }
 
     /// <summary>The checkpoint's path.</summary>
     public string FilePath { get; }

@@ -101,7 +101,7 @@ public sealed class Comparison : IDisposable
     /// and every run folder is made to agree with its checkpoint before any training, so that a damaged file is
     /// handled the same way whichever run it is in.
     /// </summary>
-    /// <exception cref="ArgumentException">A run's settings do not fit the data (a <see cref="TrainingOptionException"/>).</exception>
+    /// <exception cref="TrainingOptionException">A run's settings do not fit the data.</exception>
     /// <exception cref="RunFolderLockedException">Another run holds a run folder.</exception>
     /// <exception cref="RunFolderException">The earlier comparison cannot be removed (<see cref="RunFolderProblem.CannotRemove"/>).</exception>
     /// <exception cref="ComparisonRunException">A run folder's files cannot be used; it names the run.</exception>

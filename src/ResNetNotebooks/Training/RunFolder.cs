@@ -12,7 +12,8 @@ public enum RunStart
     /// <summary>Continue the folder's checkpoint, which must exist.</summary>
     Resume,
 
-    /// <summary>A new run that replaces whatever the folder holds.</summary>
+    /// <summary>A new run that replaces what an earlier run wrote: those files are removed once the new run is
+    /// attached (<see cref="RunFolder.Attach"/>), that is, once its settings were found to fit.</summary>
     Overwrite,
 }
 
@@ -26,7 +27,7 @@ public enum RunStart
 /// <example>
 /// <code>
 /// using var folder = RunFolder.Open("runs/quick", "notebook 04");
-/// var resume = folder.Start(RunStart.Resume);            // the checkpoint to continue, or null
+/// var resume = folder.Start(RunStart.New);               // null; RunStart.Resume returns the checkpoint to continue
 /// using var trainer = new Trainer(resume?.Options ?? options, () =&gt; ResNet.ResNet18(), data.Train, data.Test);
 /// folder.Attach(trainer, resume);
 /// trainer.Fit();
@@ -38,6 +39,7 @@ public sealed class RunFolder : IDisposable
     private readonly RunFolderLock _lock;
     private readonly string? _created;
     private RunRecorder? _recorder;
+    private bool _replace;
 
     private RunFolder(RunFolderLock folderLock, string? created)
     {
@@ -60,9 +62,6 @@ public sealed class RunFolder : IDisposable
     /// <summary>Remove the folder on <see cref="Dispose"/> when it is empty, even if it existed before (set by a caller
     /// that cleared it).</summary>
     public bool RemoveWhenEmpty { get; set; }
-
-    /// <summary>The per-step recorder <see cref="Attach"/> made (null when it records no steps).</summary>
-    public RunRecorder? Recorder => _recorder;
 
     /// <summary>Creates the folder if needed, checks that it can be written and takes its lock (without waiting).</summary>
     /// <param name="folder">The run folder.</param>
@@ -102,6 +101,9 @@ public sealed class RunFolder : IDisposable
                     $"there is no checkpoint to continue in {FolderPath} (looked for {Checkpoint.FileName})");
             case RunStart.Resume:
                 return Checkpoint.ReadInfo(CheckpointPath);
+            case RunStart.Overwrite:
+                _replace = true;
+                return null;
             case RunStart.New when exists:
                 var existing = Checkpoint.ReadInfo(CheckpointPath);
                 throw new RunFolderException(RunFolderProblem.CheckpointInTheWay, CheckpointPath,
@@ -163,7 +165,8 @@ public sealed class RunFolder : IDisposable
     /// Lets this folder follow <paramref name="trainer"/>: the trainer writes its checkpoint here after every epoch,
     /// and the folder writes <c>metrics.csv</c> (and, with <paramref name="recordSteps"/>, <c>steps.csv</c> through a
     /// <see cref="RunRecorder"/>). With <paramref name="resume"/>, the checkpoint is loaded into the trainer first and
-    /// the files are cut to it (steps written after it by a run that was killed are trained again).
+    /// the files are cut to it (steps written after it by a run that was killed are trained again); after
+    /// <see cref="RunStart.Overwrite"/>, the earlier run's files are removed first.
     /// </summary>
     /// <param name="trainer">A new trainer, built with the run's options (the checkpoint's when resuming).</param>
     /// <param name="resume">The checkpoint to continue (from <see cref="Start"/> or <see cref="Reconcile"/>), or null.</param>
@@ -175,6 +178,12 @@ public sealed class RunFolder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(trainer);
         IReadOnlyList<StepRow> earlierSteps = [];
+        if (_replace && resume is null)
+        {
+            Clear();
+            _replace = false;
+        }
+
         if (resume is not null)
         {
             trainer.LoadCheckpoint(CheckpointPath);

@@ -76,31 +76,47 @@ public sealed class Trainer : IDisposable
         Options = options;
         (_trainLoader, _testLoader, _ownedViews) = data;
 
-        Compute.Seed(options.Seed);
-        Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
-        if (options.Init == WeightInit.Xavier)
+        try
         {
-            WeightInitialization.Xavier(Model);
-        }
-        else if (options.Init == WeightInit.He)
-        {
-            WeightInitialization.He(Model);
-        }
+            Compute.Seed(options.Seed);
+            Model = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
+            if (options.Init == WeightInit.Xavier)
+            {
+                WeightInitialization.Xavier(Model);
+            }
+            else if (options.Init == WeightInit.He)
+            {
+                WeightInitialization.He(Model);
+            }
 
-        if (options.IdentityInit)
-        {
-            WeightInitialization.IdentityStart(Model);
-        }
+            if (options.IdentityInit)
+            {
+                WeightInitialization.IdentityStart(Model);
+            }
 
-        Model.to(Compute.Device);
-        Model.train();
-        if (options.Precision == Precision.Bf16)
-        {
-            var working = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
-            _mixed = new MixedPrecision(Model, working, Compute.Device);
-        }
+            Model.to(Compute.Device);
+            Model.train();
+            if (options.Precision == Precision.Bf16)
+            {
+                var working = createModel() ?? throw new ArgumentException("createModel returned null; return a new model, e.g. () => ResNet.ResNet18().", nameof(createModel));
+                _mixed = new MixedPrecision(Model, working, Compute.Device);
+            }
 
-        (_optimizer, _scheduler) = CreateOptimizer();
+            (_optimizer, _scheduler) = CreateOptimizer();
+        }
+        catch
+        {
+            // What was built so far (the dataset views above all, kept out of every dispose scope) is freed here:
+            // the caller gets no trainer to dispose.
+            _mixed?.Dispose();
+            Model?.Dispose();
+            foreach (var view in _ownedViews)
+            {
+                view.Dispose();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Raised after every training batch.</summary>
@@ -390,7 +406,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// The checks the constructor makes before it builds anything: valid options that fit data of
+    /// The checks the Fashion-MNIST constructor makes before it builds anything: valid options that fit data of
     /// <paramref name="trainCount"/> training and <paramref name="testCount"/> test images (no more images asked for than
     /// there are, at least one training batch, no more steps than the schedule counts). A command that must not change
     /// anything for settings that cannot run calls it first.
@@ -410,13 +426,19 @@ public sealed class Trainer : IDisposable
         if (batchesPerEpoch == 0)
         {
             throw new TrainingOptionException(nameof(TrainingOptions.BatchSize),
-                $"{TrainingOptionException.Set(nameof(TrainingOptions.BatchSize), options.BatchSize)} with {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), true)} leaves no training batch: the run has {count:N0} training images, fewer than one batch; use a batch size of at most {count:N0}, more training images, or {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), false)}.");
+                $"{TrainingOptionException.Set(nameof(TrainingOptions.BatchSize), options.BatchSize)} with {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), true)} leaves no training batch: the run has {count:N0} training images, fewer than one batch; use a batch size of at most {count}, more training images, or {TrainingOptionException.Set(nameof(TrainingOptions.DropLast), false)}.");
         }
 
-        if ((long)options.Epochs * batchesPerEpoch > int.MaxValue)
+        CheckSteps(options.Epochs, batchesPerEpoch);
+    }
+
+    /// <summary>Refuses more optimizer steps than the schedule counts (an <see cref="int"/>).</summary>
+    private static void CheckSteps(int epochs, int batchesPerEpoch)
+    {
+        if ((long)epochs * batchesPerEpoch > int.MaxValue)
         {
             throw new TrainingOptionException(nameof(TrainingOptions.Epochs),
-                $"{TrainingOptionException.Set(nameof(TrainingOptions.Epochs), options.Epochs):N0} at {batchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / batchesPerEpoch:N0} epochs.");
+                $"{TrainingOptionException.Set(nameof(TrainingOptions.Epochs), epochs)} at {batchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / batchesPerEpoch} epochs.");
         }
     }
 
@@ -425,7 +447,7 @@ public sealed class Trainer : IDisposable
         if (count > available)
         {
             throw new TrainingOptionException(option,
-                $"{TrainingOptionException.Set(option, count):N0} asks for more images than the {(split == FashionMnistSplit.Train ? "training" : "test")} data holds ({available:N0}); use at most {available:N0}, or {TrainingOptionException.Set(option, null)} for all.");
+                $"{TrainingOptionException.Set(option, count)} asks for more images than the {(split == FashionMnistSplit.Train ? "training" : "test")} data holds ({available:N0}); use at most {available}, or {TrainingOptionException.Set(option, null)} for all.");
         }
     }
 
@@ -459,12 +481,7 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException($"The training source has {train.BatchesPerEpoch} batches per epoch; give one with at least one batch.", nameof(train));
         }
 
-        if ((long)options.Epochs * train.BatchesPerEpoch > int.MaxValue)
-        {
-            throw new TrainingOptionException(nameof(TrainingOptions.Epochs),
-                $"{TrainingOptionException.Set(nameof(TrainingOptions.Epochs), options.Epochs):N0} at {train.BatchesPerEpoch:N0} batches per epoch makes more steps than the schedule counts ({int.MaxValue:N0}); use at most {int.MaxValue / train.BatchesPerEpoch:N0} epochs.");
-        }
-
+        CheckSteps(options.Epochs, train.BatchesPerEpoch);
         return train;
     }
 

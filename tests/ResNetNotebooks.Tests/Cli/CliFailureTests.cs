@@ -167,7 +167,7 @@ public class CliFailureTests
 
         Assert.Equal(2, code);
         var problem = UsageLine(error, "resnet-cli train");
-        Assert.All(new[] { "--train-images 20,000", "training data", "(10,000)", "at most 10,000", "leave --train-images out" }, fact => Assert.Contains(fact, problem));
+        Assert.All(new[] { "--train-images 20000", "training data", "(10,000)", "at most 10000", "leave --train-images out" }, fact => Assert.Contains(fact, problem));
         Assert.False(Directory.Exists(folder.Combine("new")));
     }
 

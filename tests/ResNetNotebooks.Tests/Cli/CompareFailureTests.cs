@@ -35,7 +35,7 @@ public class CompareFailureTests
 
         Assert.Equal(2, code);
         var problem = UsageLine(error, "resnet-cli compare");
-        Assert.All(new[] { "--train-images 20,000", "training data", "(10,000)", "leave --train-images out" }, fact => Assert.Contains(fact, problem));
+        Assert.All(new[] { "--train-images 20000", "training data", "(10,000)", "leave --train-images out" }, fact => Assert.Contains(fact, problem));
         Assert.Equal(before.Keys, Snapshot(folder).Keys);
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(folder.Combine(f.Key))));
     }
@@ -166,6 +166,25 @@ public class CompareFailureTests
             $"move {folder.Combine(damaged)} away", "--resume");
         Assert.DoesNotContain("--overwrite", line);
         Assert.Equal(before.Keys, Snapshot(folder).Keys);
+    }
+
+    [Theory]
+    [InlineData("RNBCKPT1", "is a checkpoint of format 1")]
+    [InlineData("not a checkpoint", "is not a training checkpoint")]
+    public void An_unusable_checkpoint_in_a_run_folder_gets_only_the_advice_that_keeps_the_other_runs(string content, string fact)
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, Run([.. Tiny, "--out", folder.Path]).Code);
+        File.WriteAllText(folder.Combine("ResNet-8-seed1", "checkpoint.bin"), content);
+
+        var (code, _, error) = Run(["compare", "--out", folder.Path, "--resume"]);
+
+        Assert.Equal(1, code);
+        var line = OneLine(error);
+        AssertHas(line, $"{folder.Combine("ResNet-8-seed1", "checkpoint.bin")} {fact}", $"move {folder.Combine("ResNet-8-seed1")} away", "--resume");
+        // Not the library's advice for a train folder: "delete it and train again (resnet-cli train --overwrite)".
+        Assert.DoesNotContain("--overwrite", line);
+        Assert.DoesNotContain("delete it", line, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -87,6 +87,36 @@ public sealed class RunFolderTests
     }
 
     [Fact]
+    public void Overwrite_removes_the_earlier_run_once_the_new_one_is_attached_and_not_before()
+    {
+        using var data = TinyRun.Data();
+        using var temp = new TempFolder();
+        using (var folder = RunFolder.Open(temp.Path, "test"))
+        using (var trainer = new Trainer(TinyRun.Options with { Epochs = 1 }, TinyRun.Model, data.Train, data.Test))
+        {
+            folder.Attach(trainer, recordSteps: TinyRun.Config);
+            trainer.Fit();
+            folder.Finish(trainer);
+        }
+
+        File.WriteAllText(temp.Combine("notes.txt"), "mine");
+        using (var folder = RunFolder.Open(temp.Path, "test"))
+        {
+            Assert.Null(folder.Start(RunStart.Overwrite));
+            // Nothing is removed by deciding: a new run that cannot start keeps the earlier one.
+            Assert.Equal([Checkpoint.FileName, MetricsFile.FileName, "notes.txt", StepsFile.FileName], RunFiles(temp));
+
+            using var trainer = new Trainer(TinyRun.Options with { Epochs = 2 }, TinyRun.Model, data.Train, data.Test);
+            folder.Attach(trainer);
+            // A stop before the new run's first checkpoint leaves nothing of the earlier run to resume by mistake.
+            Assert.Equal(["notes.txt"], RunFiles(temp));
+        }
+    }
+
+    /// <summary>The folder's files but the lock's, which an open run folder holds.</summary>
+    private static string[] RunFiles(TempFolder temp) => temp.Files().Where(f => !f.StartsWith(RunFolderLock.FileName, StringComparison.Ordinal)).ToArray();
+
+    [Fact]
     public void A_folder_the_run_made_is_removed_when_it_ends_empty()
     {
         using var temp = new TempFolder();
