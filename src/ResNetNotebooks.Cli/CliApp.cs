@@ -157,7 +157,8 @@ public static class CliApp
             FetchDataCommand.Create(stdout, RunCommand),
             ExportCommand.Create(stdout, RunCommand, createModel),
         };
-        // Without an action System.CommandLine reports a missing command: "no command given; use train, ... or export."
+        // The root command has no action: a command line without a command is a usage error ("no command given; use
+        // train, ... or export.", as UsageError.Describe says it).
         return root;
     }
 

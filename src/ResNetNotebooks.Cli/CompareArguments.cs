@@ -9,12 +9,11 @@ namespace ResNetNotebooks.Cli;
 
 /// <summary>The parsed options of <c>compare</c>: which networks to train and how.</summary>
 /// <param name="Plan">The networks, depths, seeds and the training settings every run shares.</param>
-/// <param name="Explicit">Whether any network, depth, seed or setting was given on the command line.</param>
 /// <param name="Out">The output folder, or null for the default (<see cref="CompareCommand.DefaultFolder"/>).</param>
 /// <param name="Resume">Continue the comparison in the output folder.</param>
 /// <param name="Overwrite">Start afresh even if the output folder holds a comparison.</param>
 /// <param name="Threads">Torch threads, or null for one per core.</param>
-public sealed record CompareArguments(ComparePlan Plan, bool Explicit, string? Out, bool Resume, bool Overwrite, int? Threads)
+public sealed record CompareArguments(ComparePlan Plan, string? Out, bool Resume, bool Overwrite, int? Threads)
 {
     /// <summary>A stored plan with only the options given on the command line applied (what <c>--resume</c> checks:
     /// options not given are not differences).</summary>
@@ -120,7 +119,6 @@ internal sealed class CompareCommandLine
         error = null;
         arguments = new CompareArguments(
             plan,
-            given.Count > 0 || parseResult.Given(nets) || parseResult.Given(depths) || parseResult.Given(seeds),
             parseResult.GetValue(outFolder),
             resumes,
             overwrites,

@@ -38,7 +38,7 @@ internal static class CompareCommand
         }
         catch (IOException e)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+            throw RunMessages.CannotOpen(e);
         }
 
         try
@@ -50,9 +50,7 @@ internal static class CompareCommand
                 if (!stored.SameAs(asked))
                 {
                     comparison.Dispose();
-                    return (null,
-                        $"--resume continues the comparison in {comparison.FolderPath} with the settings it was started with, but the options given differ: " +
-                        $"{string.Join("; ", stored.Differences(asked, "folder", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
+                    return (null, RunMessages.ResumeDiffers("comparison", comparison.FolderPath, stored.Differences(asked, "folder", "given")));
                 }
 
                 plan = stored;
@@ -100,10 +98,7 @@ internal static class CompareCommand
     {
         var wall = Stopwatch.StartNew();
         Compute.SetThreads(arguments.Threads);
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
-        }
+        RunMessages.OneLinePerReport(console);
 
         var outFolder = comparison.FolderPath;
         using var data = TrainCommand.LoadData(plan.Options);
@@ -154,7 +149,7 @@ internal static class CompareCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
+            throw RunMessages.WriteFailed(e);
         }
     }
 
@@ -172,7 +167,7 @@ internal static class CompareCommand
         RunFolderException f => new CommandFailedException($"{f.Facts}; {MoveAway(folder)}", e),
         // The checkpoint's own advice (train --overwrite) is for a train folder; here only this run is affected.
         CheckpointException c => new CommandFailedException($"{c.Facts}; {MoveAway(folder)}", e),
-        _ => new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e),
+        _ => RunMessages.WriteFailed(e),
     };
 
     /// <summary>The advice for a run folder whose files cannot be used: never a step that removes finished runs.</summary>
@@ -224,7 +219,7 @@ internal static class CompareCommand
             throw new CommandFailedException(
                 $"{run.FolderName}: {e.Message} The run stopped after training {trainer.CompletedEpochs} of {run.Options.Epochs} epochs; " +
                 (trainer.CheckpointedEpochs > 0
-                    ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: free space or fix the folder, then continue with --resume."
+                    ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: {RunMessages.FixAndResume}"
                     : "no checkpoint was written: free space or fix the folder, then continue with --resume (the run starts again)."), e);
         }
     }
@@ -276,7 +271,7 @@ internal static class CompareCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}; free space or fix the folder, then continue with --resume.", e);
+            throw RunMessages.WriteFailed(e);
         }
     }
 

@@ -40,9 +40,7 @@ internal static class TrainCommand
             if (resumeFrom is not null && arguments.ApplyGiven(resumeFrom.Options) is var asked && resumeFrom.Options != asked)
             {
                 folder.Dispose();
-                return (null,
-                    $"--resume continues the run in {folder.FolderPath} with the settings it was started with, but the options given differ: " +
-                    $"{string.Join("; ", resumeFrom.Options.Differences(asked, "checkpoint", "given").Select(CliValues.WithOptionName))}. Give only --out and --resume (or the same settings).");
+                return (null, RunMessages.ResumeDiffers("run", folder.FolderPath, resumeFrom.Options.Differences(asked, "checkpoint", "given")));
             }
 
             return (() =>
@@ -61,7 +59,7 @@ internal static class TrainCommand
     }
 
     /// <summary>Opens and locks a run folder; a folder that cannot be written or is in use is a command failure.</summary>
-    internal static RunFolder OpenFolder(string path, string holder)
+    private static RunFolder OpenFolder(string path, string holder)
     {
         try
         {
@@ -69,7 +67,7 @@ internal static class TrainCommand
         }
         catch (IOException e)
         {
-            throw new CommandFailedException($"{e.Message.TrimEnd('.')}{(e is RunFolderLockedException ? "" : "; choose another folder with --out")}.", e);
+            throw RunMessages.CannotOpen(e);
         }
     }
 
@@ -107,10 +105,7 @@ internal static class TrainCommand
         var options = resumeFrom?.Options
             ?? (arguments.AutoPrecision ? arguments.Options with { Precision = PrecisionChoice.Auto(arguments.Options.ImageSize) } : arguments.Options);
         var cpu = CpuFeatures.Current;
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            console.Profile.Width = Math.Max(console.Profile.Width, 200); // one line per report in logs
-        }
+        RunMessages.OneLinePerReport(console);
 
         console.WriteLine($"Training: {TrainingOptionsView.Describe(options)}");
         console.WriteLine($"Device: {Compute.Device}, torch threads: {get_num_threads()}, CPU flags: {cpu}, precision: " +
@@ -168,7 +163,7 @@ internal static class TrainCommand
             throw new CommandFailedException(
                 $"{e.Message} The run stopped after training {trainer.CompletedEpochs} of {options.Epochs} epochs; " +
                 (trainer.CheckpointedEpochs > 0
-                    ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: free space or fix the folder, then continue with --resume."
+                    ? $"its checkpoint holds epoch {trainer.CheckpointedEpochs}: {RunMessages.FixAndResume}"
                     : "no checkpoint was written: free space or fix the folder, then start it again."), e);
         }
         if (trainer.History.Count > 0)

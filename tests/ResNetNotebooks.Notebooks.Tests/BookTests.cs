@@ -194,16 +194,16 @@ public sealed class BookTests
         using var repo = new Scratch();
         repo.Translate(Chinese);
 
-        var deep = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks", "zh")));
+        var deep = Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks", "zh")));
         Assert.Contains("beside notebooks/", deep.Message, StringComparison.Ordinal);
         Assert.Contains("../artifacts/notebook-lib/", deep.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks")));
+        Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.Combine(repo.Root, "notebooks")));
         var mine = Path.Combine(repo.Root, "mine", "01-lesson.ipynb");
         Directory.CreateDirectory(Path.GetDirectoryName(mine)!);
         File.Copy(Path.Combine(repo.Root, "notebooks", "01-lesson.ipynb"), mine);
         var before = File.ReadAllText(mine);
 
-        var foreign = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.GetDirectoryName(mine)!));
+        var foreign = Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(repo.Root, "zh", Path.GetDirectoryName(mine)!));
 
         Assert.Contains(mine, foreign.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(mine));

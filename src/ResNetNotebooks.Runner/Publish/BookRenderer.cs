@@ -173,6 +173,11 @@ internal static partial class BookRenderer
         return (PageTemplates.Render("lesson", new LessonView(lang, banner, cells, lesson.Notebook.Name, lesson.Untranslated)), usesPlotly);
     }
 
+    /// <summary>The refusal of a notebook with an error output: the book is built from notebooks that ran without errors.</summary>
+    internal static InvalidOperationException ErrorOutput(string notebook, JsonObject output) => new(
+        $"publish: {notebook} holds an error output ({output["ename"]}: {output["evalue"]}); the book is built from " +
+        "notebooks that ran without errors. Fix the notebook and run it again.");
+
     private static OutputView? RenderOutput(JsonObject output, string notebook, string plotlyVersion, ref bool usesPlotly)
     {
         switch (output["output_type"]?.GetValue<string>())
@@ -180,9 +185,7 @@ internal static partial class BookRenderer
             case "stream":
                 return new OutputView("stream", Text(output["text"]), "", output["name"]?.GetValue<string>() == "stderr" ? "stderr" : "stdout", false);
             case "error":
-                throw new InvalidOperationException(
-                    $"publish: {notebook} holds an error output ({output["ename"]}: {output["evalue"]}); the book is built from " +
-                    "notebooks that ran without errors. Fix the notebook and run it again.");
+                throw ErrorOutput(notebook, output);
             case "display_data" or "execute_result":
                 var data = output["data"] as JsonObject ?? [];
                 if (data["text/html"] is { } htmlNode)

@@ -187,9 +187,7 @@ internal static class SitePublisher
             .FirstOrDefault(o => o["output_type"]?.GetValue<string>() == "error");
         if (error is not null)
         {
-            throw new InvalidOperationException(
-                $"publish: {notebook.Name} holds an error output ({error["ename"]}: {error["evalue"]}); the book is built from " +
-                "notebooks that ran without errors. Fix the notebook and run it again.");
+            throw BookRenderer.ErrorOutput(notebook.Name, error);
         }
         if (notRun.Count > 0)
         {

@@ -19,7 +19,7 @@ public static class TranslatedNotebooks
     public sealed record Result(string File, int MarkdownCells, int English);
 
     /// <summary>Writes the copies of every lesson into <paramref name="outFolder"/>.</summary>
-    /// <exception cref="InvalidOperationException">The folder is not directly inside the repository, is notebooks/ or a file, or holds a
+    /// <exception cref="OutFolderRefusedException">The folder is not directly inside the repository, is notebooks/ or a file, or holds a
     /// notebook this command did not write; the message says what to do. Nothing is written then.</exception>
     public static IReadOnlyList<Result> Write(string repository, string language, string outFolder)
     {
@@ -27,13 +27,13 @@ public static class TranslatedNotebooks
         outFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outFolder));
         if (Path.GetDirectoryName(outFolder) != Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository)) || outFolder == Path.GetFullPath(notebooks))
         {
-            throw new InvalidOperationException(
+            throw new OutFolderRefusedException(
                 $"--out {outFolder} must be a folder of its own directly inside the repository, beside notebooks/ (e.g. notebooks-{language}), " +
                 "because the lessons load the library and data by relative paths (../artifacts/notebook-lib/).");
         }
         if (File.Exists(outFolder))
         {
-            throw new InvalidOperationException(
+            throw new OutFolderRefusedException(
                 $"--out {outFolder} is a file, not a folder; give a folder of its own beside notebooks/ (e.g. notebooks-{language}).");
         }
         var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
@@ -42,7 +42,7 @@ public static class TranslatedNotebooks
             .FirstOrDefault(f => !IsCopyWritten(f));
         if (foreign is not null)
         {
-            throw new InvalidOperationException(
+            throw new OutFolderRefusedException(
                 $"{foreign} is a file this command did not write, and it would be replaced; give another --out or move it away.");
         }
         var copies = new List<(NotebookDocument Notebook, Result Result)>();
@@ -83,3 +83,7 @@ public static class TranslatedNotebooks
         }
     }
 }
+
+/// <summary>The output folder given to <see cref="TranslatedNotebooks.Write"/> cannot take the copies (a usage error:
+/// the message names the folder and what to give instead); nothing was written.</summary>
+public sealed class OutFolderRefusedException(string message) : InvalidOperationException(message);

@@ -96,7 +96,7 @@ public static partial class TranslationsCommand
                 }
                 return RunnerCommandLine.Success;
             }
-            catch (InvalidOperationException e)
+            catch (OutFolderRefusedException e)
             {
                 error.WriteLine($"resnet-notebooks translations notebooks: {e.Message}");
                 return RunnerCommandLine.BadUsage;

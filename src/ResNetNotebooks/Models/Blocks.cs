@@ -147,6 +147,8 @@ public static partial class Shortcuts
             ShortcutOption.B => shapeChanges ? Projection(inChannels, outChannels, stride, projectionBatchNorm, bias) : null,
             ShortcutOption.C => Projection(inChannels, outChannels, stride, projectionBatchNorm, bias),
             ShortcutOption.D => shapeChanges ? AveragePoolProjection(inChannels, outChannels, stride, projectionBatchNorm, bias) : null,
+            ShortcutOption.None => throw new ArgumentException(
+                "ShortcutOption.None is a plain network: its blocks have no shortcut to build; use ShortcutOption.A, B, C or D for a residual block.", nameof(option)),
             _ => throw new ArgumentOutOfRangeException(nameof(option), $"Unknown shortcut option {option}; use ShortcutOption.A, B, C or D."),
         };
     }

@@ -106,7 +106,8 @@ public static partial class CompareFolder
     /// have the same parameters, so the checkpoint alone cannot tell them apart).</summary>
     public const string RunFileName = "run.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+    /// <summary>How a compare folder's JSON files (<c>run.json</c>, <c>compare.json</c>) are written: indented, enums by name.</summary>
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Writes <c>run.json</c> into <paramref name="runFolder"/>: the network's name (e.g. "plain-20"), whether it
     /// is plain, its depth, the seed and the settings.</summary>

@@ -36,8 +36,7 @@ public sealed record ComparePlan(IReadOnlyList<string> Nets, IReadOnlyList<int> 
         select new CompareRun(net, depth, seed, Options with { Seed = seed });
 
     /// <summary>Whether two plans train the same runs with the same settings.</summary>
-    public bool SameAs(ComparePlan other) =>
-        Nets.SequenceEqual(other.Nets) && Depths.SequenceEqual(other.Depths) && Seeds.SequenceEqual(other.Seeds) && Options == other.Options;
+    public bool SameAs(ComparePlan other) => !Differences(other, "", "").Any();
 
     /// <summary>What differs between this plan (<paramref name="thisName"/>) and <paramref name="other"/>, one item
     /// each, named by property as <see cref="TrainingOptions.Differences"/> does, e.g. <c>Depths: folder 20,56, given 20</c>.</summary>

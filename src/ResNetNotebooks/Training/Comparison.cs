@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ResNetNotebooks.Models;
 using ResNetNotebooks.Native;
 
@@ -29,8 +28,6 @@ public sealed class Comparison : IDisposable
 {
     /// <summary>The plan's file name in the output folder.</summary>
     public const string PlanFileName = "compare.json";
-
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     private readonly RunFolder _folder;
     private readonly string _holder;
@@ -132,7 +129,7 @@ public sealed class Comparison : IDisposable
             RemoveEarlier();
         }
 
-        AtomicFile.WriteAllText(PlanPath, JsonSerializer.Serialize(plan, Json) + "\n");
+        AtomicFile.WriteAllText(PlanPath, JsonSerializer.Serialize(plan, CompareFolder.Json) + "\n");
         _plan = plan;
         return runs.Select(run => Reconcile(run, _runFolders.First(f => f.FolderPath == Path.GetFullPath(Path.Combine(FolderPath, run.FolderName))), data)).ToList();
     }
@@ -164,7 +161,7 @@ public sealed class Comparison : IDisposable
         ComparePlan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize<ComparePlan>(File.ReadAllText(path), Json);
+            plan = JsonSerializer.Deserialize<ComparePlan>(File.ReadAllText(path), CompareFolder.Json);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or IOException or UnauthorizedAccessException)
         {

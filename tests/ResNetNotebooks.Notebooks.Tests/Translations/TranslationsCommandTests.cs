@@ -67,7 +67,7 @@ public sealed class TranslationsCommandTests
         var file = Path.Combine(root, "README.md");
         System.IO.File.WriteAllText(file, "the user's readme");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", file));
+        var refused = Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(root, "zh", file));
 
         Assert.Contains($"--out {file} is a file", refused.Message);
         Assert.Contains("notebooks-zh", refused.Message);
@@ -83,7 +83,7 @@ public sealed class TranslationsCommandTests
         var file = Path.Combine(outFolder, "test.ipynb"); // test.ipynb is a lesson of the fixture's repository
         System.IO.File.WriteAllText(file, "a draft, not yet JSON");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => TranslatedNotebooks.Write(root, "zh", outFolder));
+        var refused = Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(root, "zh", outFolder));
 
         // It used to fail with the parse error ("is not valid JSON"), saying nothing of the file being someone else's.
         Assert.Contains($"{file} is a file this command did not write", refused.Message);
