@@ -141,7 +141,7 @@ internal static class TrainCommand
             ShowProgress(console, trainer, () => trainer.Fit(stop));
 
             var chartPath = Path.Combine(outFolder, ChartFileName);
-            AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart(), $"Training curves: {options.Profile}, seed {options.Seed}"));
+            AtomicFile.WriteAllText(chartPath, PlotlyHtml.Page(curves.ToChart($"Training curves: {options.Profile}, seed {options.Seed}"), $"Training curves: {options.Profile}, seed {options.Seed}"));
             folder.Finish(trainer);
         }
         catch (TrainingDivergedException e)

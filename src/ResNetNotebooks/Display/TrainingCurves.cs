@@ -136,18 +136,20 @@ public sealed class TrainingCurves
     }
 
     /// <summary>The curves as a line chart: x from 0 to <see cref="Epochs"/>, the legend of d2l's Animator.</summary>
-    public GenericChart ToChart()
+    /// <param name="title">The chart's title.</param>
+    public GenericChart ToChart(string title = "Training curves: loss and accuracy")
     {
+        ChartStyle.RequireTitle(title, "TrainingCurves.ToChart");
         static GenericChart Line(IReadOnlyList<(double Epoch, double Value)> points, string name, StyleParam.DrawingStyle dash) =>
             Chart.Line<double, double, string>(points.Select(p => p.Epoch), points.Select(p => p.Value), Name: name, ShowMarkers: true,
                 LineDash: dash);
 
-        return Chart.Combine(
+        return ChartStyle.Title(Chart.Combine(
             [
                 Line(_trainLoss, "train loss", StyleParam.DrawingStyle.Solid),
                 Line(_trainAccuracy, "train acc", StyleParam.DrawingStyle.Dash),
                 Line(_testAccuracy, "test acc", StyleParam.DrawingStyle.Dot),
-            ])
+            ]), title)
             .WithXAxisStyle<double, double, string>(TitleText: "epoch", MinMax: new Tuple<double, double>(0, Epochs))
             .WithYAxisStyle<double, double, string>(TitleText: "loss / accuracy")
             .WithSize(Width: 640, Height: 400);

@@ -92,6 +92,24 @@ public class TrainingViewsTests
     }
 
     [Fact]
+    public void Every_training_chart_says_what_it_shows_in_a_title_and_its_axes()
+    {
+        var matrix = new ConfusionMatrix(new Evaluation([0, 1, 1], [0, 1, 0]), ["a", "b"]);
+        var charts = new[]
+        {
+            (Figure.Of(new TrainingCurves(epochs: 2).ToChart()), "epoch"),
+            (Figure.Of(LearningRateChart.Create(4, ("tuned", TrainingProfiles.Quick))), "epoch"),
+            (Figure.Of(matrix.ToChart()), "predicted"),
+            (Figure.Of(matrix.ClassAccuracyChart()), "fraction of the class's test images classified correctly"),
+        };
+
+        Assert.All(charts, c => Assert.False(string.IsNullOrWhiteSpace(c.Item1.Title)));
+        Assert.All(charts, c => Assert.Equal(c.Item2, c.Item1.Layout["xaxis"]?["title"]?["text"]?.GetValue<string>()));
+        Assert.Equal("Test accuracy per class, epoch 3", Figure.Of(matrix.ClassAccuracyChart("Test accuracy per class, epoch 3")).Title);
+        Assert.Throws<ArgumentException>(() => matrix.ToChart(" "));
+    }
+
+    [Fact]
     public void Png_writes_a_valid_grey_image()
     {
         byte[] pixels = [0, 64, 128, 255, 1, 2];
