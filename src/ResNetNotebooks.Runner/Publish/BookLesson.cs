@@ -11,7 +11,7 @@ namespace ResNetNotebooks.Runner.Publish;
 /// </summary>
 internal sealed partial class BookLesson
 {
-    private BookLesson(NotebookDocument notebook, IReadOnlyDictionary<JsonObject, string> markdown, ISet<JsonObject> untranslated,
+    private BookLesson(NotebookDocument notebook, IReadOnlyDictionary<JsonObject, string> markdown, IReadOnlySet<JsonObject> untranslated,
         string title, string summary, BannerView banner)
     {
         Notebook = notebook;
@@ -29,7 +29,7 @@ internal sealed partial class BookLesson
     public IReadOnlyDictionary<JsonObject, string> Markdown { get; }
 
     /// <summary>The markdown cells shown in English in a translated edition.</summary>
-    public ISet<JsonObject> UntranslatedCells { get; }
+    public IReadOnlySet<JsonObject> UntranslatedCells { get; }
 
     /// <summary>How many markdown cells have no current translation (0 in English).</summary>
     public int Untranslated => UntranslatedCells.Count;
@@ -49,27 +49,10 @@ internal sealed partial class BookLesson
     /// <summary>Reads <paramref name="notebook"/> in English (<paramref name="translation"/> null) or with its translation.</summary>
     public static BookLesson Read(NotebookDocument notebook, TranslationFile? translation)
     {
-        var blocks = (translation?.Blocks ?? []).GroupBy(b => b.CellId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var markdown = new Dictionary<JsonObject, string>();
-        var untranslated = new HashSet<JsonObject>();
-        foreach (var cell in notebook.Cells.OfType<JsonObject>().Where(c => NotebookDocument.CellType(c) == "markdown"))
-        {
-            var english = NotebookDocument.Source(cell);
-            markdown[cell] = english;
-            if (translation is null)
-            {
-                continue;
-            }
-            if (cell["id"]?.GetValue<string>() is { } id && blocks.TryGetValue(id, out var block) &&
-                block.EnglishHash == EnglishCell.HashOf(english) && !block.IsPlaceholder)
-            {
-                markdown[cell] = block.Text;
-            }
-            else
-            {
-                untranslated.Add(cell);
-            }
-        }
+        var (markdown, untranslated) = translation is not null
+            ? translation.Apply(notebook)
+            : (notebook.Cells.OfType<JsonObject>().Where(c => NotebookDocument.CellType(c) == "markdown").ToDictionary(c => c, NotebookDocument.Source),
+               new HashSet<JsonObject>());
         var first = markdown.Values.FirstOrDefault() ?? "";
         var lines = first.Split('\n');
         var title = lines.FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim()

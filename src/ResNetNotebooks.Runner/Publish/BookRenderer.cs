@@ -118,12 +118,8 @@ internal static partial class BookRenderer
 
     private static string Label(string lang) => Labels.GetValueOrDefault(lang, lang);
 
-    private static TranslationFile TranslationOf(string translations, string lang, string notebook)
-    {
-        var path = Path.Combine(translations, lang, Path.ChangeExtension(notebook, ".md"));
-        // A notebook without a translation file is shown in English, every markdown cell counted as untranslated.
-        return TranslationFile.Parse(File.Exists(path) ? File.ReadAllText(path) : "", path);
-    }
+    // A notebook without a translation file is shown in English, every markdown cell counted as untranslated.
+    private static TranslationFile TranslationOf(string translations, string lang, string notebook) => TranslationFile.Of(translations, lang, notebook);
 
     /// <summary>The language switch of a page <paramref name="page"/> in edition <paramref name="lang"/>: the same page in every edition.</summary>
     private static List<EditionView> Switch(IReadOnlyList<string> editions, string lang, string page) =>

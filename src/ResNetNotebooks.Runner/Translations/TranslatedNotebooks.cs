@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ResNetNotebooks.Runner.Publish;
 
 namespace ResNetNotebooks.Runner.Translations;
 
@@ -49,18 +48,17 @@ public static class TranslatedNotebooks
         foreach (var source in sources)
         {
             var notebook = NotebookDocument.Load(source);
-            var path = Path.Combine(repository, "translations", language, Path.ChangeExtension(notebook.Name, ".md"));
-            var translation = TranslationFile.Parse(File.Exists(path) ? File.ReadAllText(path) : "", path);
-            var lesson = BookLesson.Read(notebook, translation);
-            foreach (var (cell, text) in lesson.Markdown)
+            var translation = TranslationFile.Of(Path.Combine(repository, "translations"), language, notebook.Name);
+            var (markdown, untranslated) = translation.Apply(notebook);
+            foreach (var (cell, text) in markdown)
             {
                 cell["source"] = NotebookDocument.SourceLines(text);
             }
             notebook.ClearOutputs();
             notebook.RemoveInjectedParameters();
             var resnet = notebook.Metadata["resnet"] as JsonObject ?? (JsonObject)(notebook.Metadata["resnet"] = new JsonObject());
-            resnet[MarkerKey] = $"notebooks/{notebook.Name} with translations/{language}/{Path.GetFileName(path)}";
-            copies.Add((notebook, new Result(Path.Combine(outFolder, notebook.Name), lesson.Markdown.Count, lesson.Untranslated)));
+            resnet[MarkerKey] = $"notebooks/{notebook.Name} with translations/{language}/{Path.GetFileName(translation.Path)}";
+            copies.Add((notebook, new Result(Path.Combine(outFolder, notebook.Name), markdown.Count, untranslated.Count)));
         }
         Directory.CreateDirectory(outFolder);
         foreach (var (notebook, result) in copies)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace ResNetNotebooks.Runner.Translations;
@@ -34,6 +35,41 @@ public sealed partial class TranslationFile
 
     [GeneratedRegex(@"^<!-- cell: (\S+) · en-sha256: ([0-9a-f]{16}) -->$")]
     private static partial Regex MarkerLine();
+
+    /// <summary>The translation of <paramref name="notebookName"/> (e.g. <c>01-residual-block.ipynb</c>) into
+    /// <paramref name="language"/> in <paramref name="translationsFolder"/>; an empty one (every cell untranslated) when
+    /// there is no file.</summary>
+    public static TranslationFile Of(string translationsFolder, string language, string notebookName)
+    {
+        var path = System.IO.Path.Combine(translationsFolder, language, System.IO.Path.ChangeExtension(notebookName, ".md"));
+        return Parse(File.Exists(path) ? File.ReadAllText(path) : "", path);
+    }
+
+    /// <summary>Each markdown cell of <paramref name="notebook"/> with its text in this language: the block's when it
+    /// is written and translates the cell's current English (same hash), else the English, and the cell is listed in
+    /// <c>Untranslated</c>.</summary>
+    public (IReadOnlyDictionary<JsonObject, string> Markdown, IReadOnlySet<JsonObject> Untranslated) Apply(NotebookDocument notebook)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        var blocks = Blocks.GroupBy(b => b.CellId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var markdown = new Dictionary<JsonObject, string>();
+        var untranslated = new HashSet<JsonObject>();
+        foreach (var cell in notebook.Cells.OfType<JsonObject>().Where(c => NotebookDocument.CellType(c) == "markdown"))
+        {
+            var english = NotebookDocument.Source(cell);
+            if (cell["id"] is JsonValue id && id.TryGetValue<string>(out var cellId) && blocks.TryGetValue(cellId, out var block) &&
+                block.EnglishHash == EnglishCell.HashOf(english) && !block.IsPlaceholder)
+            {
+                markdown[cell] = block.Text;
+            }
+            else
+            {
+                markdown[cell] = english;
+                untranslated.Add(cell);
+            }
+        }
+        return (markdown, untranslated);
+    }
 
     /// <summary>Parses the text of a translation file; <paramref name="path"/> only names it.</summary>
     public static TranslationFile Parse(string text, string path)
