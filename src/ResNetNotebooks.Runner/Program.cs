@@ -297,7 +297,7 @@ namespace ResNetNotebooks.Runner
                     return BadUsage;
                 }
 
-                var folder = Path.GetFullPath(outFolder ?? DefaultOutputFolder(repo, options.Preset));
+                var folder = Path.GetFullPath(outFolder ?? DefaultOutputFolder(repo, options.Preset, notebooks));
                 if (OutputFolderProblem(folder, notebooks, repo) is { } refused)
                 {
                     error.WriteLine($"{ProgramName} run: {refused.Problem}");
@@ -617,6 +617,18 @@ namespace ResNetNotebooks.Runner
         /// <summary>Where <c>run</c> writes the executed copies without <c>--out</c>: artifacts/notebooks/&lt;preset&gt;, or .../default.</summary>
         internal static string DefaultOutputFolder(string? repository, string? preset) =>
             Path.Combine(repository ?? ".", "artifacts", "notebooks", preset ?? "default");
+
+        /// <summary>As <see cref="DefaultOutputFolder(string?, string?)"/>, but the copies of notebooks that all sit in one
+        /// folder <c>notebooks-X/</c> of the repository (the translated lessons, e.g. notebooks-zh/) go to
+        /// artifacts/notebooks-X/&lt;preset&gt;, so that they never replace the English copies of the same names.</summary>
+        internal static string DefaultOutputFolder(string? repository, string? preset, IReadOnlyList<string> notebooks)
+        {
+            var folders = notebooks.Select(n => Path.GetDirectoryName(n)!).Distinct(StringComparer.Ordinal).ToList();
+            return repository is not null && folders is [var folder] && Path.GetDirectoryName(folder) == Path.GetFullPath(repository) &&
+                   Path.GetFileName(folder) is var name && name.StartsWith("notebooks-", StringComparison.Ordinal)
+                ? Path.Combine(repository, "artifacts", name, preset ?? "default")
+                : DefaultOutputFolder(repository, preset);
+        }
 
         /// <summary>The folder holding ResNetNotebooks.sln, searched upwards from the current folder, then from this program.</summary>
         public static string? RepositoryRoot()

@@ -158,4 +158,18 @@ public sealed class RunnerCommandLineTests
         Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks", "ci"), RunnerCommandLine.DefaultOutputFolder("/repo", "ci"));
         Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks", "default"), RunnerCommandLine.DefaultOutputFolder("/repo", null));
     }
+
+    [Fact]
+    public void Translated_lessons_have_their_own_default_output_folder_so_they_never_replace_the_english_copies()
+    {
+        string[] zh = ["/repo/notebooks-zh/01-residual-block.ipynb", "/repo/notebooks-zh/02-shortcuts.ipynb"];
+        string[] en = ["/repo/notebooks/01-residual-block.ipynb"];
+
+        Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks-zh", "default"), RunnerCommandLine.DefaultOutputFolder("/repo", null, zh));
+        Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks-zh", "ci"), RunnerCommandLine.DefaultOutputFolder("/repo", "ci", zh));
+        Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks", "default"), RunnerCommandLine.DefaultOutputFolder("/repo", null, en));
+        // Notebooks from both folders (or from elsewhere) keep the common default.
+        Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks", "default"), RunnerCommandLine.DefaultOutputFolder("/repo", null, [.. zh, .. en]));
+        Assert.Equal(Path.Combine("/repo", "artifacts", "notebooks", "default"), RunnerCommandLine.DefaultOutputFolder("/repo", null, ["/tmp/notebooks-zh/x.ipynb"]));
+    }
 }
