@@ -118,8 +118,10 @@ public sealed class Comparison : IDisposable
             Trainer.CheckFits(run.Options, data.Train.Count, data.Test.Count);
         }
 
-        var earlier = _replace ? RunFolderPaths() : [];
-        foreach (var path in runs.Select(r => Path.Combine(FolderPath, r.FolderName)).Concat(earlier).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+        // The runs' folders first, in the runs' order (a plan names each run once), then an earlier comparison's others.
+        var paths = runs.Select(r => Path.GetFullPath(Path.Combine(FolderPath, r.FolderName))).ToList();
+        var earlier = _replace ? RunFolderPaths().Select(Path.GetFullPath).Except(paths, StringComparer.Ordinal) : [];
+        foreach (var path in paths.Concat(earlier))
         {
             _runFolders.Add(RunFolder.Open(path, _holder, "The run folder"));
         }
@@ -131,7 +133,7 @@ public sealed class Comparison : IDisposable
 
         AtomicFile.WriteAllText(PlanPath, JsonSerializer.Serialize(plan, CompareFolder.Json) + "\n");
         _plan = plan;
-        return runs.Select(run => Reconcile(run, _runFolders.First(f => f.FolderPath == Path.GetFullPath(Path.Combine(FolderPath, run.FolderName))), data)).ToList();
+        return runs.Select((run, i) => Reconcile(run, _runFolders[i], data)).ToList();
     }
 
     /// <summary>Writes <c>summary.csv</c> (<see cref="CompareFolder.WriteSummary"/>) from the plan's runs that have
