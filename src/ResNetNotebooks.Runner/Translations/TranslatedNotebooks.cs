@@ -18,8 +18,9 @@ public static class TranslatedNotebooks
     public sealed record Result(string File, int MarkdownCells, int English);
 
     /// <summary>Writes the copies of every lesson into <paramref name="outFolder"/>.</summary>
-    /// <exception cref="OutFolderRefusedException">The folder is not directly inside the repository, is notebooks/ or a file, or holds a
-    /// notebook this command did not write; the message says what to do. Nothing is written then.</exception>
+    /// <exception cref="OutFolderRefusedException">The folder is not directly inside the repository, is notebooks/ or a file, or holds
+    /// anything this command did not write (Jupyter's .ipynb_checkpoints aside); the message says what to do. Nothing is
+    /// written then.</exception>
     public static IReadOnlyList<Result> Write(string repository, string language, string outFolder)
     {
         var notebooks = Path.Combine(repository, "notebooks");
@@ -36,13 +37,19 @@ public static class TranslatedNotebooks
                 $"--out {outFolder} is a file, not a folder; give a folder of its own beside notebooks/ (e.g. notebooks-{language}).");
         }
         var sources = Directory.GetFiles(notebooks, "*.ipynb").Order(StringComparer.Ordinal).ToList();
-        var foreign = sources.Select(s => Path.Combine(outFolder, Path.GetFileName(s)))
-            .Where(File.Exists)
-            .FirstOrDefault(f => !IsCopyWritten(f));
+        var lessons = sources.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        // The folder is the copies' own: besides them it may hold only Jupyter's checkpoints, so that a source folder
+        // (.github, src, docs…) never receives notebooks, and a notebook of the user's is never replaced.
+        var foreign = Directory.Exists(outFolder)
+            ? Directory.EnumerateFileSystemEntries(outFolder)
+                .Order(StringComparer.Ordinal)
+                .FirstOrDefault(entry => Path.GetFileName(entry) != ".ipynb_checkpoints" && !IsCopyWritten(entry))
+            : null;
         if (foreign is not null)
         {
-            throw new OutFolderRefusedException(
-                $"{foreign} is a file this command did not write, and it would be replaced; give another --out or move it away.");
+            throw new OutFolderRefusedException(lessons.Contains(Path.GetFileName(foreign))
+                ? $"{foreign} is a file this command did not write, and it would be replaced; give another --out or move it away."
+                : $"--out {outFolder} holds {foreign}, which this command did not write; give a folder of its own (e.g. notebooks-{language}, the default) or move it away.");
         }
         var copies = new List<(NotebookDocument Notebook, Result Result)>();
         foreach (var source in sources)
@@ -68,9 +75,14 @@ public static class TranslatedNotebooks
         return copies.Select(c => c.Result).ToList();
     }
 
-    /// <summary>True when <paramref name="path"/> is a copy this command wrote; a file that is not a notebook is someone else's.</summary>
+    /// <summary>True when <paramref name="path"/> is a copy this command wrote; a folder, or a file that is not a notebook, is someone else's.</summary>
     private static bool IsCopyWritten(string path)
     {
+        if (!path.EndsWith(".ipynb", StringComparison.Ordinal) || !File.Exists(path))
+        {
+            return false;
+        }
+
         try
         {
             return NotebookDocument.Load(path).Metadata["resnet"]?[MarkerKey] is not null;

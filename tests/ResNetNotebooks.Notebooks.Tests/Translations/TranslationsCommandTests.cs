@@ -91,4 +91,33 @@ public sealed class TranslationsCommandTests
         Assert.Equal("a draft, not yet JSON", System.IO.File.ReadAllText(file));
         Assert.Equal(["test.ipynb"], Directory.GetFiles(outFolder).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void Notebooks_refuse_a_folder_that_holds_other_files_such_as_a_source_folder_and_write_nothing_there()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var source = Path.Combine(root, ".github");
+        Directory.CreateDirectory(Path.Combine(source, "workflows"));
+        System.IO.File.WriteAllText(Path.Combine(source, "workflows", "ci.yml"), "on: push");
+
+        var refused = Assert.Throws<OutFolderRefusedException>(() => TranslatedNotebooks.Write(root, "zh", source));
+
+        // It used to write the translated lessons into .github/ beside the workflows.
+        Assert.Contains(Path.Combine(source, "workflows"), refused.Message);
+        Assert.Contains("notebooks-zh", refused.Message);
+        Assert.Equal(["workflows"], Directory.GetFileSystemEntries(source).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Notebooks_rewrite_their_own_copies_beside_jupyters_checkpoints()
+    {
+        var (root, _, _) = TranslationFixture.NewRepository();
+        var outFolder = Path.Combine(root, "notebooks-zh");
+        var first = TranslatedNotebooks.Write(root, "zh", outFolder);
+        Directory.CreateDirectory(Path.Combine(outFolder, ".ipynb_checkpoints"));
+
+        var again = TranslatedNotebooks.Write(root, "zh", outFolder);
+
+        Assert.Equal(first.Select(r => r.File), again.Select(r => r.File));
+    }
 }
