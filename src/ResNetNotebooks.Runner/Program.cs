@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ResNetNotebooks.CommandLine;
 using ResNetNotebooks.Runner;
+using ResNetNotebooks.Runner.Publish;
 
 // resnet-notebooks: the headless notebook runner. See README.md, "Running notebooks headlessly".
 return await RunnerCommandLine.InvokeAsync(args);
@@ -212,7 +213,12 @@ namespace ResNetNotebooks.Runner
                         output.WriteLine($"Open {Path.Combine(site, "index.html")}");
                         return Success;
                     }
-                    catch (InvalidOperationException e)
+                    catch (PublishFolderRefusedException e)
+                    {
+                        error.WriteLine($"{ProgramName} {e.Message}");
+                        return BadUsage;
+                    }
+                    catch (PublishException e)
                     {
                         error.WriteLine($"{ProgramName} {e.Message}");
                         return NotebookFailed;

@@ -116,7 +116,7 @@ public sealed class BookTests
         var npm = FakeNpm(folder, "sleep 60");
         var clock = Stopwatch.StartNew();
 
-        var refused = Assert.Throws<InvalidOperationException>(() => SiteAssets.RunNpmCi(folder, npm, TimeSpan.FromSeconds(1)));
+        var refused = Assert.Throws<PublishException>(() => SiteAssets.RunNpmCi(folder, npm, TimeSpan.FromSeconds(1)));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"npm was not stopped: {clock.Elapsed}");
         Assert.DoesNotContain('\n', refused.Message);
@@ -131,7 +131,7 @@ public sealed class BookTests
         var folder = Directory.CreateTempSubdirectory("resnet-npm-").FullName;
         var npm = FakeNpm(folder, "echo 'npm ERR! code E404' >&2\necho 'npm ERR! 404 Not Found - GET plotly.js-dist-min' >&2\nexit 1");
 
-        var refused = Assert.Throws<InvalidOperationException>(() => SiteAssets.RunNpmCi(folder, npm, TimeSpan.FromSeconds(60)));
+        var refused = Assert.Throws<PublishException>(() => SiteAssets.RunNpmCi(folder, npm, TimeSpan.FromSeconds(60)));
 
         Assert.DoesNotContain('\n', refused.Message);
         Assert.Contains("exit code 1", refused.Message, StringComparison.Ordinal);
@@ -169,7 +169,7 @@ public sealed class BookTests
         executed.Metadata["resnet"] = NotebookDocument.Load(copy).Metadata["resnet"]!.DeepClone();
         executed.Save(repo.ExecutedCopy);
 
-        var refused = Assert.Throws<InvalidOperationException>(() => repo.Publish());
+        var refused = Assert.Throws<PublishException>(() => repo.Publish());
 
         Assert.Contains(repo.ExecutedCopy, refused.Message, StringComparison.Ordinal);
         Assert.Contains("translated", refused.Message, StringComparison.Ordinal);

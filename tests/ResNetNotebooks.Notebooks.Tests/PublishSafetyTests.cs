@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ResNetNotebooks.Runner;
+using ResNetNotebooks.Runner.Publish;
 
 namespace ResNetNotebooks.Notebooks.Tests;
 
@@ -74,7 +75,11 @@ public sealed class PublishSafetyTests
         };
     }
 
-    private static InvalidOperationException Refused(Action publish) => Assert.Throws<InvalidOperationException>(publish);
+    /// <summary>Publish stops, with nothing replaced, because of what the executed copies or the disk hold (exit 1).</summary>
+    private static PublishException Refused(Action publish) => Assert.Throws<PublishException>(publish);
+
+    /// <summary>Publish refuses --out or --from before it reads anything: a usage error (exit 2).</summary>
+    private static PublishFolderRefusedException RefusedFolder(Action publish) => Assert.Throws<PublishFolderRefusedException>(publish);
 
     [Fact]
     public void Publishing_into_the_repository_root_or_a_folder_holding_it_is_refused_and_deletes_nothing()
@@ -82,8 +87,8 @@ public sealed class PublishSafetyTests
         var repo = new ScratchRepository();
         var before = repo.Files();
 
-        var intoRoot = Refused(() => repo.Publish(repo.Root));
-        var intoParent = Refused(() => repo.Publish(Path.GetDirectoryName(repo.Root)!)); // the scratch folder holding only the repository
+        var intoRoot = RefusedFolder(() => repo.Publish(repo.Root));
+        var intoParent = RefusedFolder(() => repo.Publish(Path.GetDirectoryName(repo.Root)!)); // the scratch folder holding only the repository
 
         Assert.Contains($"--out {repo.Root} is the repository", intoRoot.Message);
         Assert.Contains("holds the repository", intoParent.Message);
@@ -96,11 +101,11 @@ public sealed class PublishSafetyTests
         var repo = new ScratchRepository();
         var before = repo.Files();
 
-        Assert.Contains("is the executed notebooks' folder (--from)", Refused(() => repo.Publish(repo.Executed)).Message);
-        Assert.Contains("holds the executed notebooks' folder (--from)", Refused(() => repo.Publish(Path.Combine(repo.Root, "artifacts"))).Message);
-        Assert.Contains("lies inside the executed notebooks' folder (--from)", Refused(() => repo.Publish(Path.Combine(repo.Executed, "site"))).Message);
-        Assert.Contains("is the lessons' folder", Refused(() => repo.Publish(Path.Combine(repo.Root, "notebooks"))).Message);
-        Assert.Contains("is the repository's .git folder", Refused(() => repo.Publish(Path.Combine(repo.Root, ".git"))).Message);
+        Assert.Contains("is the executed notebooks' folder (--from)", RefusedFolder(() => repo.Publish(repo.Executed)).Message);
+        Assert.Contains("holds the executed notebooks' folder (--from)", RefusedFolder(() => repo.Publish(Path.Combine(repo.Root, "artifacts"))).Message);
+        Assert.Contains("lies inside the executed notebooks' folder (--from)", RefusedFolder(() => repo.Publish(Path.Combine(repo.Executed, "site"))).Message);
+        Assert.Contains("is the lessons' folder", RefusedFolder(() => repo.Publish(Path.Combine(repo.Root, "notebooks"))).Message);
+        Assert.Contains("is the repository's .git folder", RefusedFolder(() => repo.Publish(Path.Combine(repo.Root, ".git"))).Message);
 
         Assert.Equal(before, repo.Files());
     }
@@ -112,7 +117,7 @@ public sealed class PublishSafetyTests
         var folder = Directory.CreateTempSubdirectory("resnet-publish-users-").FullName;
         File.WriteAllText(Path.Combine(folder, "thesis.tex"), "mine");
 
-        var refused = Refused(() => repo.Publish(folder));
+        var refused = RefusedFolder(() => repo.Publish(folder));
 
         Assert.Contains("files publish did not write", refused.Message);
         Assert.Contains(Marker, refused.Message);
@@ -127,7 +132,7 @@ public sealed class PublishSafetyTests
         var file = Path.Combine(Directory.CreateTempSubdirectory("resnet-publish-file-").FullName, "site");
         File.WriteAllText(file, "not a folder");
 
-        Assert.Contains("is a file, not a folder", Refused(() => repo.Publish(file)).Message);
+        Assert.Contains("is a file, not a folder", RefusedFolder(() => repo.Publish(file)).Message);
         Assert.Equal("not a folder", File.ReadAllText(file));
     }
 
@@ -191,8 +196,8 @@ public sealed class PublishSafetyTests
         var missing = Path.Combine(repo.Root, "artifacts", "notebooks", "cii");
         var file = Path.Combine(repo.Root, "notes.txt");
 
-        var refusedMissing = Refused(() => SitePublisher.Publish(repo.Root, missing, site, TextWriter.Null));
-        var refusedFile = Refused(() => SitePublisher.Publish(repo.Root, file, site, TextWriter.Null));
+        var refusedMissing = RefusedFolder(() => SitePublisher.Publish(repo.Root, missing, site, TextWriter.Null));
+        var refusedFile = RefusedFolder(() => SitePublisher.Publish(repo.Root, file, site, TextWriter.Null));
 
         // Not "has no executed copy of 01-lesson.ipynb": the folder is what is wrong.
         Assert.Contains($"{missing} does not exist", refusedMissing.Message);
@@ -209,7 +214,7 @@ public sealed class PublishSafetyTests
         var site = Path.Combine(Directory.CreateTempSubdirectory("resnet-publish-site-").FullName, "book");
 
         // The lessons themselves as --from: code cells without execution counts or outputs.
-        var refused = Assert.Throws<InvalidOperationException>(() => SitePublisher.Publish(repo.Root, Path.Combine(repo.Root, "notebooks"), site, TextWriter.Null));
+        var refused = Assert.Throws<PublishException>(() => SitePublisher.Publish(repo.Root, Path.Combine(repo.Root, "notebooks"), site, TextWriter.Null));
         File.WriteAllText(repo.ExecutedCopy, Notebook(executed: false).ToJsonString());
         var refusedCopy = Refused(() => repo.Publish(site));
 

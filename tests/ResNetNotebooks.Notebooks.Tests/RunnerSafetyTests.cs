@@ -224,7 +224,7 @@ public sealed class RunnerSafetyTests
     {
         var from = Folder();
 
-        AssertRefused(await Invoke("publish", "--from", from, "--out", from), RunnerCommandLine.NotebookFailed,
+        AssertRefused(await Invoke("publish", "--from", from, "--out", from), RunnerCommandLine.BadUsage,
             "is the executed notebooks' folder (--from)");
     }
 

@@ -49,7 +49,7 @@ internal static partial class BookRenderer
     /// <param name="executed">The executed copies in lesson order, each with the time its file was written.</param>
     /// <param name="build">The executed copies' folder name (ci, default, …), named in the index.</param>
     /// <param name="plotlyVersion">The site's plotly.js version: a notebook that embeds another is refused.</param>
-    /// <exception cref="InvalidOperationException">An output is an error, or a notebook's plotly.js is not the site's.</exception>
+    /// <exception cref="PublishException">An output is an error, or a notebook's plotly.js is not the site's.</exception>
     public static Book Render(string repository, IReadOnlyList<(NotebookDocument Notebook, DateTimeOffset Written)> executed, string build, string plotlyVersion)
     {
         var translations = Path.Combine(repository, "translations");
@@ -170,7 +170,7 @@ internal static partial class BookRenderer
     }
 
     /// <summary>The refusal of a notebook with an error output: the book is built from notebooks that ran without errors.</summary>
-    internal static InvalidOperationException ErrorOutput(string notebook, JsonObject output) => new(
+    internal static PublishException ErrorOutput(string notebook, JsonObject output) => new(
         $"publish: {notebook} holds an error output ({output["ename"]}: {output["evalue"]}); the book is built from " +
         "notebooks that ran without errors. Fix the notebook and run it again.");
 
@@ -192,7 +192,7 @@ internal static partial class BookRenderer
                         // The set-up cell's copy of plotly.js: the site loads its own, once, from assets/.
                         if (script.Groups[1].Value != plotlyVersion)
                         {
-                            throw new InvalidOperationException(
+                            throw new PublishException(
                                 $"publish: {notebook} embeds plotly.js {script.Groups[1].Value} but site/package.json pins " +
                                 $"plotly.js-dist-min {plotlyVersion}; pin the version Plotly.NET embeds.");
                         }

@@ -17,7 +17,7 @@ internal sealed record SiteAssets(string Modules, string SiteSources, string Plo
     public static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Installs the pinned packages if needed (with <paramref name="npm"/>, stopped after <paramref name="timeout"/>) and returns where they are.</summary>
-    /// <exception cref="InvalidOperationException">npm is missing, fails or does not finish in time; the one-line message says what to do.</exception>
+    /// <exception cref="PublishException">npm is missing, fails or does not finish in time; the one-line message says what to do.</exception>
     public static SiteAssets Install(string repository, TextWriter log, string npm = "npm", TimeSpan? timeout = null)
     {
         var site = Path.Combine(repository, "site");
@@ -47,7 +47,7 @@ internal sealed record SiteAssets(string Modules, string SiteSources, string Plo
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: npm is needed once to install the site's pinned libraries (site/package-lock.json) and could not be started ({e.Message}); install Node.js and npm.", e);
         }
         using (process)
@@ -58,7 +58,7 @@ internal sealed record SiteAssets(string Modules, string SiteSources, string Plo
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit();
-                throw new InvalidOperationException(
+                throw new PublishException(
                     $"publish: npm ci in {site} did not finish within {timeout.TotalSeconds:0} s and was stopped; check that the npm " +
                     "registry is reachable (npm config get registry, proxy settings), then run 'npm ci' in site/ yourself or publish again.");
             }
@@ -68,7 +68,7 @@ internal sealed record SiteAssets(string Modules, string SiteSources, string Plo
                 var lines = (stderr.Result + "\n" + stdout.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var cause = lines.FirstOrDefault(l => l.Contains("ERR!", StringComparison.Ordinal) && !l.EndsWith("ERR!", StringComparison.Ordinal))
                             ?? lines.LastOrDefault() ?? "no message";
-                throw new InvalidOperationException(
+                throw new PublishException(
                     $"publish: npm ci in {site} failed (exit code {process.ExitCode}: {cause}); fix that and run 'npm ci' in site/ or publish again.");
             }
         }

@@ -30,8 +30,9 @@ internal static class SitePublisher
     /// did not write), the executed copies are checked (present, executed, without errors) and rendered, the site is
     /// written into a new temporary folder beside the target, and only then does it replace the old site.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The target is not a folder publish may replace, an executed copy
-    /// is missing, invalid, never executed or holds an error, the npm packages cannot be installed, the notebooks'
+    /// <exception cref="PublishFolderRefusedException">The target is not a folder publish may replace, or the executed
+    /// copies' folder does not exist.</exception>
+    /// <exception cref="PublishException">An executed copy is missing, invalid, never executed or holds an error, the npm packages cannot be installed, the notebooks'
     /// plotly.js is not the site's, or the site cannot be written; the message says what to do.</exception>
     public static Summary Publish(string repository, string executedFolder, string siteFolder, TextWriter log) =>
         Publish(repository, executedFolder, siteFolder, log, () => SiteAssets.Install(repository, log));
@@ -50,14 +51,14 @@ internal static class SitePublisher
         if (!Directory.Exists(executedFolder))
         {
             // Not "has no executed copy of" every lesson: the folder itself is wrong.
-            throw new InvalidOperationException(
+            throw new PublishFolderRefusedException(
                 $"publish: the executed notebooks' folder {executedFolder} {(File.Exists(executedFolder) ? "is a file" : "does not exist")}; {RunFirst}");
         }
         var sources = Directory.GetFiles(Path.Combine(repository, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
         var missing = sources.Select(Path.GetFileName).Where(n => !File.Exists(Path.Combine(executedFolder, n!))).ToList();
         if (sources.Count == 0 || missing.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: {executedFolder} has no executed copy of {(sources.Count == 0 ? "any notebook" : string.Join(", ", missing))}; {RunFirst}");
         }
         var executed = sources.Select(s => Path.Combine(executedFolder, Path.GetFileName(s)))
@@ -100,17 +101,17 @@ internal static class SitePublisher
     /// executed copies' folder, the notebooks' folder or the repository's .git, or a folder inside or around them; a
     /// non-empty folder without <see cref="MarkerFile"/> (files the book did not write).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The folder is one of those; the message names it and the fix.</exception>
+    /// <exception cref="PublishFolderRefusedException">The folder is one of those; the message names it and the fix.</exception>
     internal static void CheckTarget(string repository, string executedFolder, string siteFolder)
     {
         const string Fix = "publish replaces its --out folder; give a new folder of its own (the default is artifacts/site/).";
         if (File.Exists(siteFolder))
         {
-            throw new InvalidOperationException($"publish: --out {siteFolder} is a file, not a folder; {Fix}");
+            throw new PublishFolderRefusedException($"publish: --out {siteFolder} is a file, not a folder; {Fix}");
         }
         if (IsSameOrInside(repository, siteFolder))
         {
-            throw new InvalidOperationException(
+            throw new PublishFolderRefusedException(
                 $"publish: --out {siteFolder} {(repository == siteFolder ? "is" : "holds")} the repository {repository}; {Fix}");
         }
         foreach (var (folder, what) in new[]
@@ -123,13 +124,13 @@ internal static class SitePublisher
             if (IsSameOrInside(siteFolder, folder) || IsSameOrInside(folder, siteFolder))
             {
                 var relation = siteFolder == folder ? "is" : IsSameOrInside(siteFolder, folder) ? "lies inside" : "holds";
-                throw new InvalidOperationException($"publish: --out {siteFolder} {relation} {what} {folder}; {Fix}");
+                throw new PublishFolderRefusedException($"publish: --out {siteFolder} {relation} {what} {folder}; {Fix}");
             }
         }
         if (Directory.Exists(siteFolder) && Directory.EnumerateFileSystemEntries(siteFolder).Any() &&
             !File.Exists(Path.Combine(siteFolder, MarkerFile)) && !IsUnmarkedOldSite(siteFolder))
         {
-            throw new InvalidOperationException(
+            throw new PublishFolderRefusedException(
                 $"publish: --out {siteFolder} is a folder with files publish did not write (it has no {MarkerFile} " +
                 $"marker), and publishing would replace it; give a new or empty folder, or remove {siteFolder} yourself.");
         }
@@ -154,7 +155,7 @@ internal static class SitePublisher
     /// Reads one executed copy and checks that it was executed without errors: no error output, and every code cell
     /// with code has an execution count (a lesson as committed has none; a run that stopped early leaves the rest without one).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The file is not a notebook, holds an error, or was not executed to the end.</exception>
+    /// <exception cref="PublishException">The file is not a notebook, holds an error, or was not executed to the end.</exception>
     internal static NotebookDocument LoadExecuted(string path)
     {
         NotebookDocument notebook;
@@ -164,11 +165,11 @@ internal static class SitePublisher
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"publish: {e.Message} Run the notebook again to rewrite its executed copy.", e);
+            throw new PublishException($"publish: {e.Message} Run the notebook again to rewrite its executed copy.", e);
         }
         if (notebook.Metadata["resnet"]?[Translations.TranslatedNotebooks.MarkerKey] is { } translated)
         {
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: {path} is an executed translated copy ({translated}), not a lesson's; the book translates the " +
                 "English lessons' copies itself. Run the English notebooks ('resnet-notebooks run') to rewrite it.");
         }
@@ -179,7 +180,7 @@ internal static class SitePublisher
         var notRun = code.Where(c => c.Cell["execution_count"] is null).Select(c => c.Number).ToList();
         if (notRun.Count > 0 && notRun.Count == code.Count)
         {
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: {path} was never executed (none of its code cells has an execution count): --from takes the " +
                 "folder of executed copies that 'resnet-notebooks run' writes (artifacts/notebooks/default/), not the lessons.");
         }
@@ -191,7 +192,7 @@ internal static class SitePublisher
         }
         if (notRun.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: {path} was not executed to the end (cell {notRun[0]} has no execution count); run the notebook " +
                 "again until it passes, then publish.");
         }
@@ -228,7 +229,7 @@ internal static class SitePublisher
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             RemoveOwnFolder(temp);
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: could not write the site beside {siteFolder} ({e.Message.TrimEnd('.')}); the old site, if any, " +
                 "is unchanged. Give an --out in a folder you can write.", e);
         }
@@ -262,7 +263,7 @@ internal static class SitePublisher
                 moved = false;
             }
             RemoveOwnFolder(built);
-            throw new InvalidOperationException(
+            throw new PublishException(
                 $"publish: could not put the new site in place at {siteFolder} ({e.Message.TrimEnd('.')}); the old site is unchanged.", e);
         }
         if (moved)
