@@ -213,15 +213,11 @@ namespace ResNetNotebooks.Runner
                         output.WriteLine($"Open {Path.Combine(site, "index.html")}");
                         return Success;
                     }
-                    catch (PublishFolderRefusedException e)
-                    {
-                        error.WriteLine($"{ProgramName} {e.Message}");
-                        return BadUsage;
-                    }
                     catch (PublishException e)
                     {
+                        // A refused --out or --from is bad usage; anything else is what the executed copies or the disk hold.
                         error.WriteLine($"{ProgramName} {e.Message}");
-                        return NotebookFailed;
+                        return e is PublishFolderRefusedException ? BadUsage : NotebookFailed;
                     }
                 });
                 return command;

@@ -31,7 +31,7 @@ internal static class PageTemplates
     }
 
     /// <summary>Renders the template <paramref name="name"/> (Templates/NAME.liquid) with <paramref name="model"/>'s properties as its variables.</summary>
-    /// <exception cref="InvalidOperationException">The template is missing or does not parse (a defect of the build, not of the notebooks).</exception>
+    /// <exception cref="PublishException">The template is missing or does not parse (a defect of the build, not of the notebooks).</exception>
     public static string Render(string name, object model)
     {
         var template = Parsed.GetOrAdd(name, Load);
@@ -43,10 +43,10 @@ internal static class PageTemplates
     {
         var resource = $"Publish.Templates.{name}.liquid";
         using var stream = typeof(PageTemplates).Assembly.GetManifestResourceStream(resource)
-                           ?? throw new InvalidOperationException($"publish: the page template {resource} is not in the program (a build defect).");
+                           ?? throw new PublishException($"publish: the page template {resource} is not in the program (a build defect).");
         var text = new StreamReader(stream).ReadToEnd();
         return Parser.TryParse(text, out var template, out var error)
             ? template
-            : throw new InvalidOperationException($"publish: the page template {name}.liquid does not parse: {error}");
+            : throw new PublishException($"publish: the page template {name}.liquid does not parse: {error}");
     }
 }
